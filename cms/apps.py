@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CmsConfig(AppConfig):
+    name = "cms"
+    verbose_name = "Flock"
+
+    def ready(self):
+        from cms.policies import register_policies
+
+        register_policies()

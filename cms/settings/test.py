@@ -1,0 +1,17 @@
+"""Test settings: fast hashing, in-memory mail, tasks run inline (django-q2 sync mode)."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, Q_CLUSTER
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media" / str(os.getpid())
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

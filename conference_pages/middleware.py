@@ -1,0 +1,42 @@
+"""Sets ``request.conference``: the conference whose website or feature the request is for.
+
+A conference is served either under the portal by path (``/<language>/<slug>/…``) or as its own
+Wagtail ``Site`` whose root page is its home page, on its own host name. One query, public
+pages only; admin and static paths get ``None``.
+"""
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from wagtail.models import Site
+
+from cms.models import Conference
+
+LANGUAGE_CODES = {code for code, _label in settings.LANGUAGES}
+SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/", "/documents/", "/healthz")
+
+
+def conference_for_request(request):
+    path = request.path_info
+    if path.startswith(SKIPPED_PREFIXES):
+        return None
+    site = Site.find_for_request(request)
+    segments = [segment for segment in path.split("/") if segment]
+    if segments and segments[0] in LANGUAGE_CODES:
+        segments = segments[1:]
+    slug = segments[0] if segments else ""
+    from conference_pages.models import ConferenceHomePage
+
+    site_root_id = site.root_page_id if site else None
+    conferences = Conference.objects.filter(Q(home_pages__pk=site_root_id) | Q(slug=slug)).annotate(
+        serves_site=Exists(ConferenceHomePage.objects.filter(pk=site_root_id, conference=OuterRef("pk")))
+    )
+    return conferences.order_by("-serves_site").first()
+
+
+class ConferenceMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.conference = conference_for_request(request)
+        return self.get_response(request)

@@ -1,0 +1,154 @@
+"""Page types of the platform portal and of a conference website.
+
+A conference's site is the subtree under its ``ConferenceHomePage``: columns (menu sections,
+nesting one level) and articles. Every page exists once per locale (wagtail-localize); the home
+page of each locale points to the same ``cms.Conference``.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.blocks import ImageBlock
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Text"))
+    image = ImageBlock(label=_("Image"))
+    document = DocumentChooserBlock(label=_("Document"))
+
+    class Meta:
+        label = _("Content")
+
+
+class SitePageMixin:
+    """Adds the site chrome every conference page renders: menu, home link, language links."""
+
+    def get_context(self, request, *args, **kwargs):
+        from conference_pages.selectors import conference_site, language_links
+
+        context = super().get_context(request, *args, **kwargs)
+        context["language_links"] = language_links(self, request=request)
+        if self.depth >= CONFERENCE_HOME_DEPTH:
+            context["site_home"], context["site_menu"] = conference_site(self, request=request)
+        return context
+
+
+# The portal is the root of the default site (depth 2); conference home pages sit under it.
+CONFERENCE_HOME_DEPTH = 3
+
+
+class PortalPage(SitePageMixin, Page):
+    """The platform home: lists upcoming and past conferences."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["conference_pages.ConferenceHomePage"]
+    max_count_per_parent = 1
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("platform portal")
+
+    def get_context(self, request, *args, **kwargs):
+        from conference_pages.selectors import portal_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context["upcoming"], context["past"] = portal_listing(locale=self.locale_id)
+        return context
+
+
+class ConferenceHomePage(SitePageMixin, Page):
+    """The home page of one conference's website, in one locale."""
+
+    conference = models.ForeignKey(
+        "cms.Conference", on_delete=models.PROTECT, related_name="home_pages", verbose_name=_("conference")
+    )
+    intro = RichTextField(_("welcome text"), blank=True, features=RICH_TEXT_FEATURES)
+    body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("body"))
+
+    parent_page_types = ["conference_pages.PortalPage"]
+    subpage_types = ["conference_pages.ColumnPage", "conference_pages.ArticlePage"]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("conference home page")
+
+    def full_clean(self, *args, **kwargs):
+        # The page's slug is the conference's: addresses are /<language>/<conference slug>/.
+        if self.conference_id:
+            self.slug = self.conference.slug
+        super().full_clean(*args, **kwargs)
+
+
+class ColumnPage(SitePageMixin, Page):
+    """A menu section (栏目). Columns nest one level, which gives two-level menus."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("body"))
+
+    parent_page_types = ["conference_pages.ConferenceHomePage", "conference_pages.ColumnPage"]
+    subpage_types = ["conference_pages.ColumnPage", "conference_pages.ArticlePage"]
+    show_in_menus_default = True
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("column")
+
+    @classmethod
+    def can_create_at(cls, parent):
+        if not super().can_create_at(parent):
+            return False
+        # A column inside a column is the second level; no third.
+        return not (parent.specific_class is ColumnPage and parent.get_parent().specific_class is ColumnPage)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["children"] = self.get_children().live().public().specific().order_by("path")
+        return context
+
+
+class ArticlePage(SitePageMixin, Page):
+    """A page of text, images and attachments."""
+
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("body"))
+
+    parent_page_types = ["conference_pages.ConferenceHomePage", "conference_pages.ColumnPage"]
+    subpage_types = []
+    show_in_menus_default = True
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel([InlinePanel("attachments", label=_("Attachment"))], heading=_("Attachments")),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("article")
+
+
+class ArticleAttachment(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+", verbose_name=_("document")
+    )
+    title = models.CharField(_("link text"), max_length=255, blank=True)
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    @property
+    def label(self):
+        return self.title or self.document.title
+
