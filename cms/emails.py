@@ -65,3 +65,10 @@ def _custom_wording(key, language, conference, context):
         return None
     template_context = Context(context, autoescape=False)
     return Template(subject).render(template_context), Template(body).render(template_context).strip() + "\n"
+
+
+register_message(
+    "cms.role_granted",
+    label="A person was given a role in a conference",
+    placeholders=("recipient", "conference", "role", "admin_url"),
+)

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from wagtail.models import Site
 
 from cms.models import Conference
+from conference_pages.cache import cached_conference_read
 
 LANGUAGE_CODES = {code for code, _label in settings.LANGUAGES}
 SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/static/", "/media/", "/documents/", "/healthz")
@@ -24,9 +25,14 @@ def conference_for_request(request):
     if segments and segments[0] in LANGUAGE_CODES:
         segments = segments[1:]
     slug = segments[0] if segments else ""
-    from conference_pages.models import ConferenceHomePage
 
     site_root_id = site.root_page_id if site else None
+    return cached_conference_read([site_root_id, slug], lambda: _find_conference(site_root_id, slug))
+
+
+def _find_conference(site_root_id, slug):
+    from conference_pages.models import ConferenceHomePage
+
     conferences = Conference.objects.filter(Q(home_pages__pk=site_root_id) | Q(slug=slug)).annotate(
         serves_site=Exists(ConferenceHomePage.objects.filter(pk=site_root_id, conference=OuterRef("pk")))
     )

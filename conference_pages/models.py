@@ -35,10 +35,19 @@ class SitePageMixin:
         from conference_pages.selectors import conference_site, language_links
 
         context = super().get_context(request, *args, **kwargs)
+        fallback = getattr(request, "translation_fallback", False)
+        # A page shown in the default language (no translation, or a synchronised alias of the
+        # Chinese page) tells the visitor so; its menu stays in the visitor's language.
+        context["untranslated"] = fallback or bool(self.alias_of_id)
         context["language_links"] = language_links(self, request=request)
         if self.depth >= CONFERENCE_HOME_DEPTH:
-            context["site_home"], context["site_menu"] = conference_site(self, request=request)
+            anchor = self.localized_home() if fallback else self
+            context["site_home"], context["site_menu"] = conference_site(anchor, request=request)
         return context
+
+    def localized_home(self):
+        home = Page.objects.get(path=self.path[: Page.steplen * CONFERENCE_HOME_DEPTH])
+        return home.localized
 
 
 # The portal is the root of the default site (depth 2); conference home pages sit under it.

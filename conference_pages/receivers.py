@@ -1,11 +1,24 @@
-"""Reactions of the website app to the core app's signals."""
+"""Reactions of the website app to the core app's signals and to changes of the page tree."""
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from cms.models import Conference
 from cms.signals import conference_created
+from conference_pages.cache import bump_conference_version, bump_tree_version
 from conference_pages.services import build_conference_site
 
 
 @receiver(conference_created)
 def build_site_for_new_conference(sender, conference, **kwargs):
     build_conference_site(conference=conference)
+
+
+for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
+    signal.connect(bump_tree_version, dispatch_uid=f"flock-tree-{signal!r}")
+post_delete.connect(bump_tree_version, sender=Page, dispatch_uid="flock-tree-delete")
+post_save.connect(bump_conference_version, sender=Site, dispatch_uid="flock-site-save")
+post_delete.connect(bump_conference_version, sender=Site, dispatch_uid="flock-site-delete")
+post_save.connect(bump_conference_version, sender=Conference, dispatch_uid="flock-conference-save")

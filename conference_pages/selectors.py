@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from wagtail.models import Page
 
 from cms.enums import ConferenceStatus
+from conference_pages.cache import cached_tree_read
 from cms.models import Conference
 
 
@@ -34,60 +35,89 @@ def home_page_for(conference, language=None):
 
 
 def conference_site(page, *, request=None):
-    """The home page above ``page`` and its two-level menu, in one query.
+    """The home page above ``page`` and its two-level menu (one query, cached per tree version).
 
     Returns ``(home, items)``: live menu entries (columns and their children marked "show in
-    menus") in page-tree order, with the entry containing ``page`` marked active.
+    menus") in page-tree order, with the entries containing ``page`` marked active.
     """
     from conference_pages.models import CONFERENCE_HOME_DEPTH
 
     home_path = page.path[: Page.steplen * CONFERENCE_HOME_DEPTH]
-    pages = (
-        Page.objects.filter(path__startswith=home_path, depth__lte=CONFERENCE_HOME_DEPTH + 2)
-        .filter(Q(show_in_menus=True) | Q(depth=CONFERENCE_HOME_DEPTH))
-        .live()
-        .only("id", "title", "path", "depth", "url_path", "locale_id", "translation_key")
-        .order_by("path")
-    )
-    home, items, top, top_path = None, [], None, None
-    for entry in pages:
-        if entry.depth == CONFERENCE_HOME_DEPTH:
-            home = entry
-            continue
+    site_id = _site_id(request)
+    home, entries = cached_tree_read("menu", [site_id, home_path], lambda: _menu_entries(home_path, request))
+    items, top = [], None
+    for entry in entries:
         item = MenuItem(
-            title=entry.title,
-            url=entry.get_url(request=request),
-            page_id=entry.id,
-            active=page.path.startswith(entry.path),
+            title=entry["title"], url=entry["url"], page_id=entry["id"], active=page.path.startswith(entry["path"])
         )
-        if entry.depth == CONFERENCE_HOME_DEPTH + 1:
-            top, top_path = item, entry.path
+        if entry["top"]:
+            top = item
             items.append(item)
-        elif top is not None and entry.path.startswith(top_path):
+        elif top is not None:
             top.children.append(item)
     return home, items
 
 
+def _menu_entries(home_path, request):
+    from conference_pages.models import CONFERENCE_HOME_DEPTH
+
+    pages = (
+        Page.objects.filter(path__startswith=home_path, depth__lte=CONFERENCE_HOME_DEPTH + 2)
+        .filter(Q(show_in_menus=True) | Q(depth=CONFERENCE_HOME_DEPTH))
+        .live()
+        .only("id", "title", "path", "depth", "url_path", "locale_id", "translation_key", "content_type_id")
+        .order_by("path")
+    )
+    home, entries, top_path = None, [], None
+    for entry in pages:
+        if entry.depth == CONFERENCE_HOME_DEPTH:
+            home = entry
+            continue
+        is_top = entry.depth == CONFERENCE_HOME_DEPTH + 1
+        if is_top:
+            top_path = entry.path
+        elif top_path is None or not entry.path.startswith(top_path):
+            continue
+        entries.append(
+            {"id": entry.id, "title": entry.title, "path": entry.path, "top": is_top, "url": entry.get_url(request=request)}
+        )
+    return home, entries
+
+
+def _site_id(request):
+    site = getattr(request, "_wagtail_site", None) if request is not None else None
+    return site.pk if site is not None else 0
+
+
 def language_links(page, *, request=None):
-    """For each site language, the address of ``page`` in it (one query).
+    """For each site language, the address of ``page`` in it (one query, cached per tree version).
 
     Where the page has no live translation in a language, the link is the same address under that
     language's prefix, which serves the default language's page with a notice.
     """
+    urls = cached_tree_read(
+        "languages", [_site_id(request), page.translation_key, page.pk], lambda: _language_urls(page, request)
+    )
+    active = translation.get_language()
+    return [
+        {"code": code, "label": label, "url": urls[code], "active": code == active} for code, label in settings.LANGUAGES
+    ]
+
+
+def _language_urls(page, request):
     translations = {
         p.locale.language_code: p
         for p in Page.objects.filter(translation_key=page.translation_key).live().select_related("locale")
     }
-    links = []
-    for code, label in settings.LANGUAGES:
+    urls = {}
+    for code, _label in settings.LANGUAGES:
         target = translations.get(code)
         if target is not None:
-            url = target.get_url(request=request)
+            urls[code] = target.get_url(request=request)
         else:
             with translation.override(code):
-                url = page.get_url(request=request)
-        links.append({"code": code, "label": label, "url": url, "active": code == translation.get_language()})
-    return links
+                urls[code] = page.get_url(request=request)
+    return urls
 
 
 def portal_listing(*, locale):
