@@ -138,8 +138,11 @@ class ConferenceRoleViewSet(ScopedModelViewSet):
     list_display = ["user", "conference", "role", "created_at"]
     list_filter = ["role", "conference"]
     search_fields = ["user__email", "user__name_zh", "user__first_name", "user__last_name"]
-    list_export = ["conference__slug", "user__email", "user__name_zh", "user__first_name", "user__last_name", "role"]
-    export_headings = {"conference__slug": "conference", "user__email": "email"}
+    list_export = ["conference.slug", "user.email", "user.name_zh", "user.first_name", "user.last_name", "role"]
+    export_headings = {
+        "conference.slug": "conference", "user.email": "email", "user.name_zh": "name_zh",
+        "user.first_name": "first_name", "user.last_name": "last_name",
+    }
     export_filename = "roles"
 
     def get_urlpatterns(self):
@@ -158,7 +161,7 @@ class EmailLogViewSet(ScopedModelViewSet):
     list_display = ["recipient", "subject", "template_key", "language", "status", "created_at", "sent_at"]
     list_filter = ["status", "template_key", "language", "conference"]
     search_fields = ["recipient", "subject"]
-    list_export = ["created_at", "conference__slug", "recipient", "template_key", "language", "subject", "status", "error", "sent_at"]
+    list_export = ["created_at", "conference.slug", "recipient", "template_key", "language", "subject", "status", "error", "sent_at"]
     export_filename = "email-log"
     inspect_view_fields = [
         "conference", "recipient", "from_email", "reply_to", "template_key", "language", "subject",

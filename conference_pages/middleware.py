@@ -7,6 +7,7 @@ pages only; admin and static paths get ``None``.
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.middleware.locale import LocaleMiddleware
 from wagtail.models import Site
 
 from cms.models import Conference
@@ -46,3 +47,13 @@ class ConferenceMiddleware:
     def __call__(self, request):
         request.conference = conference_for_request(request)
         return self.get_response(request)
+
+
+class LanguagePrefixMiddleware(LocaleMiddleware):
+    """Django's ``LocaleMiddleware``, except that it never redirects an admin or file address to a
+    language prefix: a 404 in the admin stays a 404 there."""
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(SKIPPED_PREFIXES):
+            return response
+        return super().process_response(request, response)

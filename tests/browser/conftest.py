@@ -52,7 +52,8 @@ def viewport():
 
 @pytest.fixture
 def page(browser, viewport):
-    context = browser.new_context(viewport=viewport, is_mobile=viewport["width"] < 860, has_touch=False)
+    phone = viewport["width"] < 860  # the theme's breakpoint for the phone layout
+    context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     page = context.new_page()

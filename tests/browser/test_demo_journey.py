@@ -114,7 +114,7 @@ def test_phone_visitor_opens_the_menu_and_a_submenu(page, demo_site, screenshot)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot("01-home-menu-closed")
 
-    nav_toggle.click()
+    nav_toggle.tap()
     expect(nav_toggle).to_have_attribute("aria-expanded", "true")
     expect(menu).to_have_class(re.compile(r"\bis-open\b"))
     expect(menu).to_be_visible()
@@ -125,16 +125,36 @@ def test_phone_visitor_opens_the_menu_and_a_submenu(page, demo_site, screenshot)
     screenshot("02-menu-open")
 
     toggle = about.locator("button.submenu-toggle[data-submenu-toggle]")
-    toggle.click()
+    toggle.tap()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(submenu).to_be_visible()
     committees = submenu.get_by_role("link", name="Committees", exact=True)
     expect(committees).to_be_visible()
     screenshot("03-about-submenu-open")
 
-    committees.click()
+    committees.tap()
     expect(page).to_have_url(url_is("/en/ncic2027/about/committees/"))
     expect(page.locator("h1.page-title")).to_have_text("Committees")
     expect(menu).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot("04-committees")
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+@pytest.mark.xfail(
+    strict=True,
+    reason="Theme bug: below 860px, '.menu-item:focus-within > .submenu {display: none}' outranks "
+    "'.submenu.is-open', so a drop-down opened from the keyboard stays hidden. Remove this marker once fixed.",
+)
+def test_phone_keyboard_user_opens_a_submenu(page, demo_site):
+    from playwright.sync_api import expect
+
+    page.goto(demo_site("/en/ncic2027/"))
+    page.locator("nav.site-nav button.nav-toggle").focus()
+    page.keyboard.press("Enter")
+    about = menu_item(page, "About")
+    toggle = about.locator("button.submenu-toggle")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(about.locator("ul.submenu")).to_be_visible(timeout=2_000)
