@@ -53,3 +53,9 @@ def cached_conference_read(parts, compute):
         value = compute()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def chrome_cache_key(page, request, fallback):
+    """Key of a page's rendered menu and switcher: changes with the tree, site, page and language."""
+    site = getattr(request, "_wagtail_site", None)
+    return f"{_version(TREE_VERSION_KEY)}:{site.pk if site else 0}:{page.pk}:{int(bool(fallback))}"

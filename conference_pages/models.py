@@ -32,6 +32,7 @@ class SitePageMixin:
     """Adds the site chrome every conference page renders: menu, home link, language links."""
 
     def get_context(self, request, *args, **kwargs):
+        from conference_pages.cache import chrome_cache_key
         from conference_pages.selectors import conference_site, language_links
 
         context = super().get_context(request, *args, **kwargs)
@@ -40,6 +41,7 @@ class SitePageMixin:
         # Chinese page) tells the visitor so; its menu stays in the visitor's language.
         context["untranslated"] = fallback or bool(self.alias_of_id)
         context["language_links"] = language_links(self, request=request)
+        context["chrome_key"] = chrome_cache_key(self, request, fallback)
         if self.depth >= CONFERENCE_HOME_DEPTH:
             anchor = self.localized_home() if fallback else self
             context["site_home"], context["site_menu"] = conference_site(anchor, request=request)
