@@ -128,7 +128,11 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
     def run(self, dataset, *, dry_run):
         with transaction.atomic():
             return self.get_resource().import_data(
-                dataset, dry_run=dry_run, raise_errors=False, use_transactions=True, collect_failed_rows=True,
+                dataset,
+                dry_run=dry_run,
+                raise_errors=False,
+                use_transactions=True,
+                collect_failed_rows=True,
                 rollback_on_validation_errors=True,
             )
 

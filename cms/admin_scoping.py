@@ -15,9 +15,7 @@ class ScopedObjectMixin:
 
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
-        if not self.permission_policy.user_has_any_permission_for_instance(
-            self.request.user, self.scoped_actions, obj
-        ):
+        if not self.permission_policy.user_has_any_permission_for_instance(self.request.user, self.scoped_actions, obj):
             raise Http404
         return obj
 

@@ -77,12 +77,25 @@ CONFERENCES = [
 
 def seed_core(context):
     admin = _user(
-        context, "admin", email="admin@flock.example", is_superuser=True, is_staff=True,
-        first_name="Platform", last_name="Admin", name_zh="平台管理员",
+        context,
+        "admin",
+        email="admin@flock.example",
+        is_superuser=True,
+        is_staff=True,
+        first_name="Platform",
+        last_name="Admin",
+        name_zh="平台管理员",
     )
     organizer = _user(
-        context, "organizer", email="organizer@ncic2027.flock.example", first_name="Wei", last_name="Zhang",
-        name_zh="张伟", title="教授", affiliation="复旦大学计算机科学技术学院", country="CN",
+        context,
+        "organizer",
+        email="organizer@ncic2027.flock.example",
+        first_name="Wei",
+        last_name="Zhang",
+        name_zh="张伟",
+        title="教授",
+        affiliation="复旦大学计算机科学技术学院",
+        country="CN",
         preferred_language=Language.CHINESE,
     )
     context.logins += [("platform administrator", admin.email), ("organizer of NCIC 2027", organizer.email)]

@@ -26,6 +26,8 @@ def register_policies():
     )
     register_permission_policy(
         EmailLog,
-        ConferenceScopedPermissionPolicy(EmailLog, roles={"view": ORGANIZER}, denied_actions=("add", "change", "delete")),
+        ConferenceScopedPermissionPolicy(
+            EmailLog, roles={"view": ORGANIZER}, denied_actions=("add", "change", "delete")
+        ),
     )
     register_permission_policy(EmailTemplate, ConferenceScopedPermissionPolicy(EmailTemplate))

@@ -43,11 +43,14 @@ class ConferenceRoleResource(resources.ModelResource):
         errors = {}
         slug = (row.get("conference") or "").strip()
         if not conferences_for(self.user, Role.ORGANIZER).filter(slug=slug).exists():
-            errors["conference"] = _("You do not organize a conference with the short name “%(slug)s”.") % {"slug": slug}
+            errors["conference"] = _("You do not organize a conference with the short name “%(slug)s”.") % {
+                "slug": slug
+            }
         role = (row.get("role") or "").strip()
         if role not in Role.values:
             errors["role"] = _("Unknown role “%(role)s”; use one of: %(roles)s.") % {
-                "role": role, "roles": ", ".join(Role.values)
+                "role": role,
+                "roles": ", ".join(Role.values),
             }
         email = (row.get("email") or "").strip().lower()
         try:

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin import messages
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets.button import Button, HeaderButton
 
 from cms.admin_import import ImportView
@@ -71,9 +71,10 @@ class ConferenceStatusView(WagtailAdminTemplateMixin, TemplateView):
         except IllegalTransition as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("%(conference)s is now %(status)s.") % {
-                "conference": self.conference, "status": self.status.label
-            })
+            messages.success(
+                request,
+                _("%(conference)s is now %(status)s.") % {"conference": self.conference, "status": self.status.label},
+            )
         return redirect("conferences:edit", self.conference.pk)
 
 
@@ -90,16 +91,46 @@ class ConferenceViewSet(ScopedModelViewSet):
     list_filter = ["status"]
     search_fields = ["slug", "acronym", "name_zh", "name_en"]
     list_export = [
-        "slug", "acronym", "name_zh", "name_en", "start_date", "end_date",
-        "city_zh", "city_en", "venue_zh", "venue_en", "currency", "status",
+        "slug",
+        "acronym",
+        "name_zh",
+        "name_en",
+        "start_date",
+        "end_date",
+        "city_zh",
+        "city_en",
+        "venue_zh",
+        "venue_en",
+        "currency",
+        "status",
     ]
     export_filename = "conferences"
     inspect_view_enabled = True
     form_fields = [
-        "slug", "acronym", "name_zh", "name_en", "start_date", "end_date", "venue_zh", "venue_en",
-        "city_zh", "city_en", "time_zone", "currency", "second_currency", "default_language",
-        "registration_open", "submissions_open", "hotels_enabled", "tours_enabled", "messages_enabled",
-        "forum_enabled", "contact_email", "mail_from_name", "mail_from_email", "theme",
+        "slug",
+        "acronym",
+        "name_zh",
+        "name_en",
+        "start_date",
+        "end_date",
+        "venue_zh",
+        "venue_en",
+        "city_zh",
+        "city_en",
+        "time_zone",
+        "currency",
+        "second_currency",
+        "default_language",
+        "registration_open",
+        "submissions_open",
+        "hotels_enabled",
+        "tours_enabled",
+        "messages_enabled",
+        "forum_enabled",
+        "contact_email",
+        "mail_from_name",
+        "mail_from_email",
+        "theme",
     ]
 
     def get_urlpatterns(self):
@@ -140,8 +171,11 @@ class ConferenceRoleViewSet(ScopedModelViewSet):
     search_fields = ["user__email", "user__name_zh", "user__first_name", "user__last_name"]
     list_export = ["conference.slug", "user.email", "user.name_zh", "user.first_name", "user.last_name", "role"]
     export_headings = {
-        "conference.slug": "conference", "user.email": "email", "user.name_zh": "name_zh",
-        "user.first_name": "first_name", "user.last_name": "last_name",
+        "conference.slug": "conference",
+        "user.email": "email",
+        "user.name_zh": "name_zh",
+        "user.first_name": "first_name",
+        "user.last_name": "last_name",
     }
     export_filename = "roles"
 
@@ -161,11 +195,32 @@ class EmailLogViewSet(ScopedModelViewSet):
     list_display = ["recipient", "subject", "template_key", "language", "status", "created_at", "sent_at"]
     list_filter = ["status", "template_key", "language", "conference"]
     search_fields = ["recipient", "subject"]
-    list_export = ["created_at", "conference.slug", "recipient", "template_key", "language", "subject", "status", "error", "sent_at"]
+    list_export = [
+        "created_at",
+        "conference.slug",
+        "recipient",
+        "template_key",
+        "language",
+        "subject",
+        "status",
+        "error",
+        "sent_at",
+    ]
     export_filename = "email-log"
     inspect_view_fields = [
-        "conference", "recipient", "from_email", "reply_to", "template_key", "language", "subject",
-        "body_text", "status", "error", "attempts", "created_at", "sent_at",
+        "conference",
+        "recipient",
+        "from_email",
+        "reply_to",
+        "template_key",
+        "language",
+        "subject",
+        "body_text",
+        "status",
+        "error",
+        "attempts",
+        "created_at",
+        "sent_at",
     ]
 
 

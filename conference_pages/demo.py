@@ -17,114 +17,209 @@ def text_block(html):
 
 PORTAL_INTRO = (
     p("Flock 为学会与协会主办的学术会议提供网站、注册缴费、征文审稿、酒店住宿与现场签到服务。"),
-    p("Flock hosts the websites, registration, paper review, accommodation and on-site check-in of "
-      "academic conferences run by learned societies."),
+    p(
+        "Flock hosts the websites, registration, paper review, accommodation and on-site check-in of "
+        "academic conferences run by learned societies."
+    ),
 )
 
 HOME = {
     "ncic2027": (
-        p("全国智能计算学术会议（NCIC）是国内智能计算领域历史最悠久的学术会议之一，每两年举办一次。"
-          "第十届会议将于2027年4月16日至18日在上海举行，由全国智能计算专业委员会主办、复旦大学承办。",
-          "会议设特邀报告、专题分会、青年学者论坛和墙报交流，诚邀海内外学者、研究生和产业界同仁参会。"),
-        p("The National Conference on Intelligent Computing (NCIC) is one of the longest-running "
-          "meetings of its field in China, held every two years. The 10th conference takes place in "
-          "Shanghai from 16 to 18 April 2027, organized by the National Committee on Intelligent "
-          "Computing and hosted by Fudan University.",
-          "Keynotes, parallel sessions, a young researchers' forum and poster sessions await scholars, "
-          "students and industry colleagues from China and abroad."),
+        p(
+            "全国智能计算学术会议（NCIC）是国内智能计算领域历史最悠久的学术会议之一，每两年举办一次。"
+            "第十届会议将于2027年4月16日至18日在上海举行，由全国智能计算专业委员会主办、复旦大学承办。",
+            "会议设特邀报告、专题分会、青年学者论坛和墙报交流，诚邀海内外学者、研究生和产业界同仁参会。",
+        ),
+        p(
+            "The National Conference on Intelligent Computing (NCIC) is one of the longest-running "
+            "meetings of its field in China, held every two years. The 10th conference takes place in "
+            "Shanghai from 16 to 18 April 2027, organized by the National Committee on Intelligent "
+            "Computing and hosted by Fudan University.",
+            "Keynotes, parallel sessions, a young researchers' forum and poster sessions await scholars, "
+            "students and industry colleagues from China and abroad.",
+        ),
     ),
     "ncic2025": (
-        p("第九届全国智能计算学术会议于2025年10月17日至19日在成都成功举行，共有来自182家单位的"
-          "1,046位代表参会，收录论文412篇。"),
-        p("The 9th National Conference on Intelligent Computing was held in Chengdu from 17 to 19 "
-          "October 2025, with 1,046 participants from 182 institutions and 412 papers."),
+        p(
+            "第九届全国智能计算学术会议于2025年10月17日至19日在成都成功举行，共有来自182家单位的"
+            "1,046位代表参会，收录论文412篇。"
+        ),
+        p(
+            "The 9th National Conference on Intelligent Computing was held in Chengdu from 17 to 19 "
+            "October 2025, with 1,046 participants from 182 institutions and 412 papers."
+        ),
     ),
 }
 
 # Column slug → (Chinese body, English body, [(child slug, zh title, en title, zh body, en body)]).
 COLUMNS = {
     "about": (
-        p("本届会议以“智能计算赋能科学发现”为主题，围绕机器学习理论、大模型、智能优化、类脑计算、"
-          "智能系统与应用等方向展开交流。", "会议期间将评选优秀论文奖和最佳学生论文奖。"),
-        p("This year's theme is <b>Intelligent Computing for Scientific Discovery</b>, covering "
-          "learning theory, large models, intelligent optimization, brain-inspired computing, and "
-          "intelligent systems and applications.", "Best Paper and Best Student Paper awards will be presented."),
+        p(
+            "本届会议以“智能计算赋能科学发现”为主题，围绕机器学习理论、大模型、智能优化、类脑计算、"
+            "智能系统与应用等方向展开交流。",
+            "会议期间将评选优秀论文奖和最佳学生论文奖。",
+        ),
+        p(
+            "This year's theme is <b>Intelligent Computing for Scientific Discovery</b>, covering "
+            "learning theory, large models, intelligent optimization, brain-inspired computing, and "
+            "intelligent systems and applications.",
+            "Best Paper and Best Student Paper awards will be presented.",
+        ),
         [
-            ("committees", "组织机构", "Committees",
-             p("<b>主办单位：</b>全国智能计算专业委员会", "<b>承办单位：</b>复旦大学计算机科学技术学院",
-               "<b>大会主席：</b>李明 教授（复旦大学）、陈静 教授（浙江大学）",
-               "<b>程序委员会主席：</b>王强 研究员（中国科学院自动化研究所）"),
-             p("<b>Organizer:</b> National Committee on Intelligent Computing",
-               "<b>Host:</b> School of Computer Science, Fudan University",
-               "<b>General chairs:</b> Prof. Ming Li (Fudan University), Prof. Jing Chen (Zhejiang University)",
-               "<b>Programme chair:</b> Prof. Qiang Wang (Institute of Automation, CAS)")),
-            ("past-conferences", "往届回顾", "Past Conferences",
-             p("第九届会议（2025，成都）、第八届会议（2023，武汉）、第七届会议（2021，西安）均取得圆满成功。"),
-             p("The 9th (Chengdu, 2025), 8th (Wuhan, 2023) and 7th (Xi'an, 2021) conferences were all a great success.")),
+            (
+                "committees",
+                "组织机构",
+                "Committees",
+                p(
+                    "<b>主办单位：</b>全国智能计算专业委员会",
+                    "<b>承办单位：</b>复旦大学计算机科学技术学院",
+                    "<b>大会主席：</b>李明 教授（复旦大学）、陈静 教授（浙江大学）",
+                    "<b>程序委员会主席：</b>王强 研究员（中国科学院自动化研究所）",
+                ),
+                p(
+                    "<b>Organizer:</b> National Committee on Intelligent Computing",
+                    "<b>Host:</b> School of Computer Science, Fudan University",
+                    "<b>General chairs:</b> Prof. Ming Li (Fudan University), Prof. Jing Chen (Zhejiang University)",
+                    "<b>Programme chair:</b> Prof. Qiang Wang (Institute of Automation, CAS)",
+                ),
+            ),
+            (
+                "past-conferences",
+                "往届回顾",
+                "Past Conferences",
+                p("第九届会议（2025，成都）、第八届会议（2023，武汉）、第七届会议（2021，西安）均取得圆满成功。"),
+                p(
+                    "The 9th (Chengdu, 2025), 8th (Wuhan, 2023) and 7th (Xi'an, 2021) conferences were all a great success."
+                ),
+            ),
         ],
     ),
     "call-for-papers": (
-        p("会议征集智能计算领域未发表的原创研究论文，中英文均可。征文范围包括但不限于：",
-          "机器学习理论与方法；大模型与生成式人工智能；进化计算与智能优化；类脑计算与神经网络；"
-          "知识图谱与推理；智能计算在科学、医疗、制造中的应用。",
-          "录用论文将收入会议论文集，优秀论文推荐至《计算机学报》《软件学报》等期刊。"),
-        p("We invite original, unpublished research papers in Chinese or English. Topics include but "
-          "are not limited to:", "learning theory and methods; large models and generative AI; evolutionary "
-          "computation and optimization; brain-inspired computing; knowledge graphs and reasoning; "
-          "applications in science, healthcare and manufacturing.",
-          "Accepted papers appear in the proceedings; the best are recommended to leading journals."),
+        p(
+            "会议征集智能计算领域未发表的原创研究论文，中英文均可。征文范围包括但不限于：",
+            "机器学习理论与方法；大模型与生成式人工智能；进化计算与智能优化；类脑计算与神经网络；"
+            "知识图谱与推理；智能计算在科学、医疗、制造中的应用。",
+            "录用论文将收入会议论文集，优秀论文推荐至《计算机学报》《软件学报》等期刊。",
+        ),
+        p(
+            "We invite original, unpublished research papers in Chinese or English. Topics include but "
+            "are not limited to:",
+            "learning theory and methods; large models and generative AI; evolutionary "
+            "computation and optimization; brain-inspired computing; knowledge graphs and reasoning; "
+            "applications in science, healthcare and manufacturing.",
+            "Accepted papers appear in the proceedings; the best are recommended to leading journals.",
+        ),
         [
-            ("important-dates", "重要日期", "Important Dates",
-             p("摘要截稿：2027年1月10日", "全文截稿：2027年1月31日", "录用通知：2027年3月1日", "最终稿提交：2027年3月20日"),
-             p("Abstracts due: 10 January 2027", "Full papers due: 31 January 2027",
-               "Notification: 1 March 2027", "Camera-ready: 20 March 2027")),
-            ("paper-format", "论文格式要求", "Paper Format",
-             p("论文篇幅不超过8页（含参考文献），请使用会议模板排版并以PDF格式提交。审稿采用双盲方式，"
-               "投稿时请勿出现作者信息。"),
-             p("Papers are at most 8 pages including references, typeset with the conference template "
-               "and submitted as PDF. Review is double-blind: remove all author information.")),
+            (
+                "important-dates",
+                "重要日期",
+                "Important Dates",
+                p(
+                    "摘要截稿：2027年1月10日",
+                    "全文截稿：2027年1月31日",
+                    "录用通知：2027年3月1日",
+                    "最终稿提交：2027年3月20日",
+                ),
+                p(
+                    "Abstracts due: 10 January 2027",
+                    "Full papers due: 31 January 2027",
+                    "Notification: 1 March 2027",
+                    "Camera-ready: 20 March 2027",
+                ),
+            ),
+            (
+                "paper-format",
+                "论文格式要求",
+                "Paper Format",
+                p(
+                    "论文篇幅不超过8页（含参考文献），请使用会议模板排版并以PDF格式提交。审稿采用双盲方式，"
+                    "投稿时请勿出现作者信息。"
+                ),
+                p(
+                    "Papers are at most 8 pages including references, typeset with the conference template "
+                    "and submitted as PDF. Review is double-blind: remove all author information."
+                ),
+            ),
         ],
     ),
     "registration": (
         p("参会代表请于2027年3月31日前完成在线注册并缴费，享受早鸟优惠。每篇录用论文至少需有一位作者注册参会。"),
-        p("Register and pay online by 31 March 2027 for the early-bird rate. Each accepted paper "
-          "needs at least one registered author."),
+        p(
+            "Register and pay online by 31 March 2027 for the early-bird rate. Each accepted paper "
+            "needs at least one registered author."
+        ),
         [
-            ("fees", "注册费标准", "Fees",
-             p("正式代表：早鸟 2,200 元，常规 2,600 元，现场 3,000 元", "学生代表：早鸟 1,200 元，常规 1,500 元，现场 1,800 元",
-               "注册费含会议资料、午餐、晚宴及茶歇。"),
-             p("Regular: early-bird CNY 2,200, regular CNY 2,600, on-site CNY 3,000",
-               "Student: early-bird CNY 1,200, regular CNY 1,500, on-site CNY 1,800",
-               "Fees include conference materials, lunches, the banquet and coffee breaks.")),
+            (
+                "fees",
+                "注册费标准",
+                "Fees",
+                p(
+                    "正式代表：早鸟 2,200 元，常规 2,600 元，现场 3,000 元",
+                    "学生代表：早鸟 1,200 元，常规 1,500 元，现场 1,800 元",
+                    "注册费含会议资料、午餐、晚宴及茶歇。",
+                ),
+                p(
+                    "Regular: early-bird CNY 2,200, regular CNY 2,600, on-site CNY 3,000",
+                    "Student: early-bird CNY 1,200, regular CNY 1,500, on-site CNY 1,800",
+                    "Fees include conference materials, lunches, the banquet and coffee breaks.",
+                ),
+            ),
         ],
     ),
     "accommodation": (
         p("会务组在会场周边协议酒店预留了房间，注册后可在线预订，房费到店自付或在线支付。"),
         p("Rooms are reserved at partner hotels near the venue; registered attendees book them online."),
         [
-            ("getting-there", "交通指南", "Getting There",
-             p("上海浦东国际机场：乘坐地铁2号线至陆家嘴站，步行约10分钟。",
-               "上海虹桥站：乘坐地铁2号线至陆家嘴站，约50分钟。"),
-             p("Pudong International Airport: Metro Line 2 to Lujiazui, then a 10-minute walk.",
-               "Hongqiao Railway Station: Metro Line 2 to Lujiazui, about 50 minutes.")),
+            (
+                "getting-there",
+                "交通指南",
+                "Getting There",
+                p(
+                    "上海浦东国际机场：乘坐地铁2号线至陆家嘴站，步行约10分钟。",
+                    "上海虹桥站：乘坐地铁2号线至陆家嘴站，约50分钟。",
+                ),
+                p(
+                    "Pudong International Airport: Metro Line 2 to Lujiazui, then a 10-minute walk.",
+                    "Hongqiao Railway Station: Metro Line 2 to Lujiazui, about 50 minutes.",
+                ),
+            ),
         ],
     ),
     "program": (
         p("4月16日：报到、青年学者论坛；4月17日：开幕式、特邀报告、分会报告、晚宴；4月18日：分会报告、墙报、闭幕式。"),
-        p("16 April: registration and young researchers' forum; 17 April: opening, keynotes, "
-          "sessions and banquet; 18 April: sessions, posters and closing."),
+        p(
+            "16 April: registration and young researchers' forum; 17 April: opening, keynotes, "
+            "sessions and banquet; 18 April: sessions, posters and closing."
+        ),
         [
-            ("keynotes", "特邀报告", "Keynotes",
-             p("周涛 院士（清华大学）：面向科学发现的智能计算", "Maria Rossi 教授（米兰理工大学）：演化计算的新前沿"),
-             p("Academician Tao Zhou (Tsinghua University): Intelligent computing for scientific discovery",
-               "Prof. Maria Rossi (Politecnico di Milano): New frontiers of evolutionary computation")),
+            (
+                "keynotes",
+                "特邀报告",
+                "Keynotes",
+                p(
+                    "周涛 院士（清华大学）：面向科学发现的智能计算",
+                    "Maria Rossi 教授（米兰理工大学）：演化计算的新前沿",
+                ),
+                p(
+                    "Academician Tao Zhou (Tsinghua University): Intelligent computing for scientific discovery",
+                    "Prof. Maria Rossi (Politecnico di Milano): New frontiers of evolutionary computation",
+                ),
+            ),
         ],
     ),
     "contact": (
-        p("会务组联系人：刘老师、赵老师", "电话：021-6564 0000", "邮箱：ncic2027@flock.example",
-          "地址：上海市杨浦区邯郸路220号 复旦大学计算机科学技术学院"),
-        p("Conference office: Ms Liu and Mr Zhao", "Phone: +86 21 6564 0000", "Email: ncic2027@flock.example",
-          "Address: School of Computer Science, Fudan University, 220 Handan Road, Shanghai"),
+        p(
+            "会务组联系人：刘老师、赵老师",
+            "电话：021-6564 0000",
+            "邮箱：ncic2027@flock.example",
+            "地址：上海市杨浦区邯郸路220号 复旦大学计算机科学技术学院",
+        ),
+        p(
+            "Conference office: Ms Liu and Mr Zhao",
+            "Phone: +86 21 6564 0000",
+            "Email: ncic2027@flock.example",
+            "Address: School of Computer Science, Fudan University, 220 Handan Road, Shanghai",
+        ),
         [],
     ),
 }
@@ -157,5 +252,7 @@ def _seed_columns(home, english):
         column.save_revision().publish()
         translate_page(column, english, body=text_block(body_en))
         for slug, title_zh, title_en, child_zh, child_en in children:
-            article = add_page(column, ArticlePage(title=title_zh, slug=slug, body=text_block(child_zh), locale=home.locale))
+            article = add_page(
+                column, ArticlePage(title=title_zh, slug=slug, body=text_block(child_zh), locale=home.locale)
+            )
             translate_page(article, english, title=title_en, body=text_block(child_en))

@@ -162,4 +162,3 @@ class ArticleAttachment(Orderable):
     @property
     def label(self):
         return self.title or self.document.title
-

@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 from wagtail.models import Page
 
 from cms.enums import ConferenceStatus
-from conference_pages.cache import cached_tree_read
 from cms.models import Conference
+from conference_pages.cache import cached_tree_read
 
 
 @dataclass
@@ -31,7 +31,9 @@ def home_page_for(conference, language=None):
     language = language or translation.get_language()
     homes = ConferenceHomePage.objects.live().filter(conference=conference).select_related("locale")
     by_language = {home.locale.language_code: home for home in homes}
-    return by_language.get(language) or by_language.get(settings.LANGUAGE_CODE) or next(iter(by_language.values()), None)
+    return (
+        by_language.get(language) or by_language.get(settings.LANGUAGE_CODE) or next(iter(by_language.values()), None)
+    )
 
 
 def conference_site(page, *, request=None):
@@ -79,7 +81,13 @@ def _menu_entries(home_path, request):
         elif top_path is None or not entry.path.startswith(top_path):
             continue
         entries.append(
-            {"id": entry.id, "title": entry.title, "path": entry.path, "top": is_top, "url": entry.get_url(request=request)}
+            {
+                "id": entry.id,
+                "title": entry.title,
+                "path": entry.path,
+                "top": is_top,
+                "url": entry.get_url(request=request),
+            }
         )
     return home, entries
 
@@ -100,7 +108,8 @@ def language_links(page, *, request=None):
     )
     active = translation.get_language()
     return [
-        {"code": code, "label": label, "url": urls[code], "active": code == active} for code, label in settings.LANGUAGES
+        {"code": code, "label": label, "url": urls[code], "active": code == active}
+        for code, label in settings.LANGUAGES
     ]
 
 
@@ -127,10 +136,14 @@ def portal_listing(*, locale):
     today = timezone.localdate()
     homes = {
         home.conference_id: home
-        for home in ConferenceHomePage.objects.live().filter(locale_id=locale).only("id", "url_path", "conference_id", "locale_id", "path", "depth")
+        for home in ConferenceHomePage.objects.live()
+        .filter(locale_id=locale)
+        .only("id", "url_path", "conference_id", "locale_id", "path", "depth")
     }
     conferences = list(
-        Conference.objects.filter(status__in=[ConferenceStatus.PUBLISHED, ConferenceStatus.ARCHIVED]).order_by("start_date")
+        Conference.objects.filter(status__in=[ConferenceStatus.PUBLISHED, ConferenceStatus.ARCHIVED]).order_by(
+            "start_date"
+        )
     )
     upcoming, past = [], []
     for conference in conferences:

@@ -22,8 +22,12 @@ DEFAULT_COLUMNS = [
 ]
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 MEDIA_PERMISSIONS = [
-    ("wagtailimages", "add_image"), ("wagtailimages", "change_image"), ("wagtailimages", "choose_image"),
-    ("wagtaildocs", "add_document"), ("wagtaildocs", "change_document"), ("wagtaildocs", "choose_document"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
 ]
 EDITING_ROLES = (Role.ORGANIZER, Role.EDITOR)
 
@@ -36,7 +40,7 @@ def ensure_locales():
     """Create the site's locales; English pages are kept in sync with the Chinese tree."""
     locales = {code: Locale.objects.get_or_create(language_code=code)[0] for code, _label in settings.LANGUAGES}
     source = locales[settings.LANGUAGE_CODE]
-    for code, locale in locales.items():
+    for locale in locales.values():
         if locale != source:
             LocaleSynchronization.objects.get_or_create(locale=locale, defaults={"sync_from": source})
     return locales
@@ -75,7 +79,7 @@ def ensure_portal():
     if portal is None:
         root = Page.get_first_root_node()
         portal = add_page(root, PortalPage(title="Flock 学术会议平台", slug="conferences", locale=source))
-    for code, locale in locales.items():
+    for locale in locales.values():
         if locale != source and portal.get_translation_or_none(locale) is None:
             translate_page(portal, locale, title="Flock academic conferences")
     site = Site.objects.filter(is_default_site=True).first()

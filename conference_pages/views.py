@@ -48,6 +48,3 @@ def page_not_found(request, exception=None):
 def healthz(request):
     """A bare view: load balancers' health check, and the benchmarks' reference."""
     return HttpResponse("ok", content_type="text/plain")
-
-
-

@@ -37,8 +37,12 @@ def make_conference(portal):
 
 @pytest.fixture
 def conference(make_conference):
-    return make_conference(slug="ncic2027", acronym="NCIC 2027", name_zh="第十届全国智能计算学术会议",
-                           name_en="The 10th National Conference on Intelligent Computing")
+    return make_conference(
+        slug="ncic2027",
+        acronym="NCIC 2027",
+        name_zh="第十届全国智能计算学术会议",
+        name_en="The 10th National Conference on Intelligent Computing",
+    )
 
 
 @pytest.fixture

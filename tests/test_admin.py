@@ -7,7 +7,7 @@ from django.urls import reverse
 from wagtail.users.models import UserProfile
 
 from cms.enums import ConferenceStatus, Role
-from cms.models import Conference, ConferenceRole, EmailLog, User
+from cms.models import Conference, ConferenceRole, User
 from cms.services.conferences import grant_role
 from cms.services.mail import send_templated_mail
 from conference_pages.models import ConferenceHomePage
@@ -62,7 +62,14 @@ def test_organizer_edits_own_conference(client, organizer, conference):
     form = client.get(url).context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
     data.update(name_en="NCIC 2027 (renamed)", start_date="2027-04-16", end_date="2027-04-18")
-    for flag in ["registration_open", "submissions_open", "hotels_enabled", "tours_enabled", "messages_enabled", "forum_enabled"]:
+    for flag in [
+        "registration_open",
+        "submissions_open",
+        "hotels_enabled",
+        "tours_enabled",
+        "messages_enabled",
+        "forum_enabled",
+    ]:
         if not data.get(flag):
             data.pop(flag, None)
 
@@ -82,9 +89,16 @@ def test_organizer_cannot_create_conferences(client, organizer):
 def test_superuser_creates_conference_with_site_in_both_locales(client, superuser, portal):
     client.force_login(superuser)
     data = {
-        "slug": "icml2028", "acronym": "ICML 2028", "name_zh": "第一届机器学习会议", "name_en": "First ML Conference",
-        "start_date": "2028-06-01", "end_date": "2028-06-03", "time_zone": "Asia/Shanghai", "currency": "CNY",
-        "default_language": "zh-hans", "theme": "classic",
+        "slug": "icml2028",
+        "acronym": "ICML 2028",
+        "name_zh": "第一届机器学习会议",
+        "name_en": "First ML Conference",
+        "start_date": "2028-06-01",
+        "end_date": "2028-06-03",
+        "time_zone": "Asia/Shanghai",
+        "currency": "CNY",
+        "default_language": "zh-hans",
+        "theme": "classic",
     }
 
     response = client.post(reverse("conferences:add"), data)
@@ -92,16 +106,26 @@ def test_superuser_creates_conference_with_site_in_both_locales(client, superuse
     assert response.status_code == 302
     conference = Conference.objects.get(slug="icml2028")
     assert sorted(ConferenceHomePage.objects.filter(conference=conference).values_list("title", flat=True)) == [
-        "First ML Conference", "第一届机器学习会议",
+        "First ML Conference",
+        "第一届机器学习会议",
     ]
 
 
 def test_invalid_conference_form_saves_nothing(client, superuser, portal):
     client.force_login(superuser)
 
-    response = client.post(reverse("conferences:add"), {"slug": "../bad", "acronym": "X", "name_zh": "坏",
-                                                        "start_date": "2028-06-03", "end_date": "2028-06-01",
-                                                        "time_zone": "Mars/Olympus", "currency": "yuan"})
+    response = client.post(
+        reverse("conferences:add"),
+        {
+            "slug": "../bad",
+            "acronym": "X",
+            "name_zh": "坏",
+            "start_date": "2028-06-03",
+            "end_date": "2028-06-01",
+            "time_zone": "Mars/Olympus",
+            "currency": "yuan",
+        },
+    )
 
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -142,10 +166,18 @@ def test_export_csv_of_roles(client, organizer, conference, other, user_factory)
 
 
 def test_email_log_is_scoped(client, organizer, conference, other, user_factory):
-    send_templated_mail(key="cms.role_granted", to=user_factory(email="mine@example.org"), conference=conference,
-                        context={"role": ConferenceRole(role=Role.EDITOR)})
-    theirs = send_templated_mail(key="cms.role_granted", to=user_factory(email="theirs@example.org"),
-                                 conference=other, context={"role": ConferenceRole(role=Role.EDITOR)})
+    send_templated_mail(
+        key="cms.role_granted",
+        to=user_factory(email="mine@example.org"),
+        conference=conference,
+        context={"role": ConferenceRole(role=Role.EDITOR)},
+    )
+    theirs = send_templated_mail(
+        key="cms.role_granted",
+        to=user_factory(email="theirs@example.org"),
+        conference=other,
+        context={"role": ConferenceRole(role=Role.EDITOR)},
+    )
     client.force_login(organizer)
 
     html = client.get(reverse("email_log:index")).content.decode()

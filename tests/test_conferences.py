@@ -90,7 +90,9 @@ def test_grant_role_joins_group_with_page_permissions_and_mails_in_user_language
     home_ids = set(ConferenceHomePage.objects.filter(conference=conference).values_list("pk", flat=True))
     assert set(GroupPagePermission.objects.filter(group=group).values_list("page_id", flat=True)) == home_ids
     assert editor.has_perm("wagtailadmin.access_admin")
-    assert [message.subject for message in mail.outbox] == ["[The 10th National Conference on Intelligent Computing] You are now Editor"]
+    assert [message.subject for message in mail.outbox] == [
+        "[The 10th National Conference on Intelligent Computing] You are now Editor"
+    ]
     assert mail.outbox[0].to == [editor.email]
     assert EmailLog.objects.get().status == EmailStatus.SENT
 

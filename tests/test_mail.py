@@ -13,7 +13,9 @@ def role_context():
 
 
 @pytest.mark.smoke
-def test_mail_goes_out_in_recipient_language_and_is_logged(conference, user_factory, django_capture_on_commit_callbacks):
+def test_mail_goes_out_in_recipient_language_and_is_logged(
+    conference, user_factory, django_capture_on_commit_callbacks
+):
     chinese = user_factory(email="zh@example.org", preferred_language="zh-hans", name_zh="王芳")
     english = user_factory(email="en@example.org", preferred_language="en", first_name="Grace", last_name="Hopper")
 
@@ -48,7 +50,9 @@ def test_mail_is_sent_from_conference_sender(make_conference, user_factory, djan
 
 def test_mail_waits_for_commit(conference, user_factory, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        log = send_templated_mail(key="cms.role_granted", to=user_factory(), conference=conference, context=role_context())
+        log = send_templated_mail(
+            key="cms.role_granted", to=user_factory(), conference=conference, context=role_context()
+        )
 
     assert mail.outbox == []
     assert log.status == EmailStatus.QUEUED
@@ -78,9 +82,13 @@ def test_failed_delivery_is_recorded(conference, user_factory, settings):
     assert "ConnectionRefusedError" in log.error
 
 
-def test_conference_wording_overrides_default_per_language(conference, user_factory, django_capture_on_commit_callbacks):
+def test_conference_wording_overrides_default_per_language(
+    conference, user_factory, django_capture_on_commit_callbacks
+):
     EmailTemplate.objects.create(
-        conference=conference, key="cms.role_granted", subject_en="Welcome aboard, {{ recipient.first_name }}",
+        conference=conference,
+        key="cms.role_granted",
+        subject_en="Welcome aboard, {{ recipient.first_name }}",
         body_en="You help {{ conference.acronym }} as {{ role.get_role_display }}.",
     )
     english = user_factory(preferred_language="en", first_name="Grace")
@@ -99,7 +107,9 @@ def test_address_without_account_gets_conference_language(make_conference, djang
     conference = make_conference(default_language="en")
 
     with django_capture_on_commit_callbacks(execute=True):
-        send_templated_mail(key="cms.role_granted", to="guest@example.org", conference=conference, context=role_context())
+        send_templated_mail(
+            key="cms.role_granted", to="guest@example.org", conference=conference, context=role_context()
+        )
 
     assert mail.outbox[0].subject.endswith("You are now Finance")
     assert EmailLog.objects.get().user is None

@@ -63,7 +63,15 @@ def test_menu_shows_two_levels_in_tree_order(client, conference, article):
     html = client.get("/zh-hans/ncic2027/").content.decode()
 
     assert menu_texts(html) == [
-        "首页", "会议简介", "组织机构", "往届回顾", "征文通知", "参会注册", "酒店住宿", "会议日程", "联系我们",
+        "首页",
+        "会议简介",
+        "组织机构",
+        "往届回顾",
+        "征文通知",
+        "参会注册",
+        "酒店住宿",
+        "会议日程",
+        "联系我们",
     ]
     submenu = html.split('class="submenu"', 1)[1].split("</ul>", 1)[0]
     assert "组织机构" in submenu and "往届回顾" in submenu
@@ -93,7 +101,8 @@ def test_language_switcher_keeps_the_page(client, article):
 
     switcher = html.split('class="language-switcher"', 1)[1].split("</nav>", 1)[0]
     assert re.findall(r'href="([^"]+)"', switcher) == [
-        "/zh-hans/ncic2027/about/committees/", "/en/ncic2027/about/committees/",
+        "/zh-hans/ncic2027/about/committees/",
+        "/en/ncic2027/about/committees/",
     ]
     assert client.get("/en/ncic2027/about/committees/").status_code == 200
 
@@ -132,9 +141,15 @@ def test_404_under_a_conference_links_back_to_its_home(client, conference):
 def test_portal_lists_upcoming_and_past_published_conferences(client, make_conference, conference):
     import datetime
 
-    make_conference(slug="ncic2025", acronym="NCIC 2025", name_zh="第九届会议", name_en="The 9th Conference",
-                    start_date=datetime.date(2025, 10, 17), end_date=datetime.date(2025, 10, 19),
-                    status=ConferenceStatus.ARCHIVED)
+    make_conference(
+        slug="ncic2025",
+        acronym="NCIC 2025",
+        name_zh="第九届会议",
+        name_en="The 9th Conference",
+        start_date=datetime.date(2025, 10, 17),
+        end_date=datetime.date(2025, 10, 19),
+        status=ConferenceStatus.ARCHIVED,
+    )
     make_conference(slug="secret2027", name_zh="草稿会议", status=ConferenceStatus.DRAFT)
 
     html = client.get("/en/").content.decode()

@@ -26,11 +26,17 @@ def test_every_string_has_a_chinese_translation():
 def test_compiled_catalogue_matches_the_po_file():
     compiled = polib.mofile(str(PO.with_suffix(".mo")))
 
-    assert {e.msgid: e.msgstr for e in compiled if e.msgid} == {e.msgid: e.msgstr for e in polib.pofile(str(PO)) if e.msgid}
+    assert {e.msgid: e.msgstr for e in compiled if e.msgid} == {
+        e.msgid: e.msgstr for e in polib.pofile(str(PO)) if e.msgid
+    }
 
 
 def run_with_production_settings(environment, code="import django; django.setup(); print('started')"):
-    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update({"DJANGO_SETTINGS_MODULE": "cms.settings.production", **environment})
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
@@ -73,14 +79,26 @@ def test_check_deploy_is_clean_under_production_settings():
 def test_seed_demo_is_idempotent(capsys):
     call_command("seed_demo")
     first = capsys.readouterr().out
-    counts = (Conference.objects.count(), User.objects.count(), ConferenceHomePage.objects.count(),
-              ColumnPage.objects.count(), ArticlePage.objects.count(), EmailLog.objects.count())
+    counts = (
+        Conference.objects.count(),
+        User.objects.count(),
+        ConferenceHomePage.objects.count(),
+        ColumnPage.objects.count(),
+        ArticlePage.objects.count(),
+        EmailLog.objects.count(),
+    )
     revisions = sorted(ConferenceHomePage.objects.values_list("latest_revision_id", flat=True))
 
     call_command("seed_demo")
 
-    assert counts == (Conference.objects.count(), User.objects.count(), ConferenceHomePage.objects.count(),
-                      ColumnPage.objects.count(), ArticlePage.objects.count(), EmailLog.objects.count())
+    assert counts == (
+        Conference.objects.count(),
+        User.objects.count(),
+        ConferenceHomePage.objects.count(),
+        ColumnPage.objects.count(),
+        ArticlePage.objects.count(),
+        EmailLog.objects.count(),
+    )
     assert revisions == sorted(ConferenceHomePage.objects.values_list("latest_revision_id", flat=True))
     assert "organizer@ncic2027.flock.example / flock-demo-2027" in first
     assert counts[:5] == (2, 2, 4, 24, 14)

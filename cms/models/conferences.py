@@ -56,10 +56,15 @@ class Conference(BilingualMixin, models.Model):
     venue_en = models.CharField(_("venue (English)"), max_length=255, blank=True)
     city_zh = models.CharField(_("city (Chinese)"), max_length=100, blank=True)
     city_en = models.CharField(_("city (English)"), max_length=100, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
+    )
     currency = models.CharField(_("currency"), max_length=3, default="CNY", validators=[currency_validator])
     second_currency = models.CharField(
-        _("second currency"), max_length=3, blank=True, validators=[currency_validator],
+        _("second currency"),
+        max_length=3,
+        blank=True,
+        validators=[currency_validator],
         help_text=_("Optional, for example USD for attendees paying from abroad."),
     )
     default_language = models.CharField(

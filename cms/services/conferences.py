@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -54,7 +55,9 @@ def set_conference_status(*, conference, status, user=None):
 
 def role_group(conference, role):
     """The Wagtail group of everyone holding ``role`` in ``conference``; it grants admin access."""
-    group, created = Group.objects.get_or_create(name=f"{conference.slug} · {Role(role).label}")
+    with translation.override("en"):  # group names must not depend on the active language
+        name = f"{conference.slug} · {Role(role).label}"
+    group, created = Group.objects.get_or_create(name=name)
     if created:
         group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
     return group
