@@ -86,5 +86,6 @@ def demo_site(transactional_db, django_db_serialized_rollback, live_server):
     """
     from cms.demo import seed_demo
 
+    from wagtail.models import Page, Locale, Collection; from django.db import connection as _c; print("DEBUG before seed", len(getattr(_c, "_test_serialized_contents", "MISSING")), Page.objects.count(), Locale.objects.count(), Collection.objects.count(), list(Page.objects.values_list("depth", "title")))
     seed_demo()
     return lambda path: f"{live_server.url}{path}"
