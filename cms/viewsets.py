@@ -16,8 +16,8 @@ from cms.admin_import import ImportView
 from cms.admin_scoping import ScopedDeleteView, ScopedEditView, ScopedIndexView, ScopedModelViewSet
 from cms.enums import CONFERENCE_TRANSITIONS, ConferenceStatus, Role
 from cms.exceptions import IllegalTransition
+from cms.forms import EmailTemplateForm
 from cms.models import Conference, ConferenceRole, EmailLog, EmailTemplate
-from cms.permissions import conferences_for
 from cms.resources import ConferenceRoleResource
 from cms.services.conferences import create_conference, revoke_role, set_conference_status
 
@@ -232,24 +232,9 @@ class EmailTemplateViewSet(ScopedModelViewSet):
     name = "email_templates"
     list_display = ["conference", "key", "updated_at"]
     list_filter = ["conference"]
-    form_fields = ["conference", "key", "subject_zh", "body_zh", "subject_en", "body_en"]
 
     def get_form_class(self, for_update=False):
-        form_class = super().get_form_class(for_update)
-        return restrict_conference_choices(form_class)
-
-
-def restrict_conference_choices(form_class):
-    """Limit a form's ``conference`` choices to the conferences the user organizes."""
-
-    class ScopedForm(form_class):
-        def __init__(self, *args, for_user=None, **kwargs):
-            super().__init__(*args, **kwargs)
-            if for_user is not None and "conference" in self.fields:
-                self.fields["conference"].queryset = conferences_for(for_user, Role.ORGANIZER)
-
-    ScopedForm.__name__ = form_class.__name__
-    return ScopedForm
+        return EmailTemplateForm
 
 
 class FlockViewSetGroup(ViewSetGroup):

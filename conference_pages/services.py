@@ -29,6 +29,8 @@ MEDIA_PERMISSIONS = [
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 ]
+# Model permissions the editing roles hold (their use is scoped by the page permissions).
+EDITING_MODEL_PERMISSIONS = [("wagtail_localize", "submit_translation")]
 EDITING_ROLES = (Role.ORGANIZER, Role.EDITOR)
 
 
@@ -125,8 +127,13 @@ def grant_editing_permissions(*, conference, pages):
     media_permissions = [
         Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in MEDIA_PERMISSIONS
     ]
+    model_permissions = [
+        Permission.objects.get(content_type__app_label=app, codename=codename)
+        for app, codename in EDITING_MODEL_PERMISSIONS
+    ]
     for role in EDITING_ROLES:
         group = role_group(conference, role)
+        group.permissions.add(*model_permissions)
         for page in pages:
             for permission in page_permissions:
                 GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)

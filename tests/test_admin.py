@@ -7,7 +7,7 @@ from django.urls import reverse
 from wagtail.users.models import UserProfile
 
 from cms.enums import ConferenceStatus, Role
-from cms.models import Conference, ConferenceRole, User
+from cms.models import Conference, ConferenceRole, EmailTemplate, User
 from cms.services.conferences import grant_role
 from cms.services.mail import send_templated_mail
 from conference_pages.models import ConferenceHomePage
@@ -264,3 +264,25 @@ def test_import_confirm_with_forged_token_imports_nothing(client, organizer):
 
     assert response.status_code == 302
     assert ConferenceRole.objects.count() == 1
+
+
+def test_organizer_adds_email_template_for_own_conference_only(client, organizer, conference, other):
+    client.force_login(organizer)
+    url = reverse("email_templates:add")
+    data = {"key": "cms.role_granted", "subject_zh": "", "body_zh": "", "subject_en": "Hi", "body_en": "Body"}
+
+    refused = client.post(url, {**data, "conference": other.pk})
+    accepted = client.post(url, {**data, "conference": conference.pk})
+
+    assert "conference" in refused.context["form"].errors
+    assert accepted.status_code == 302
+    assert list(EmailTemplate.objects.values_list("conference__slug", "key")) == [("ncic2027", "cms.role_granted")]
+
+
+def test_email_template_key_must_be_a_known_message(client, organizer, conference):
+    client.force_login(organizer)
+
+    response = client.post(reverse("email_templates:add"), {"conference": conference.pk, "key": "no.such.message"})
+
+    assert "key" in response.context["form"].errors
+    assert not EmailTemplate.objects.exists()
