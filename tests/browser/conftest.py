@@ -1,15 +1,16 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright's sync API.
 
-Playwright's sync API runs an asyncio event loop in the main thread, which makes Django refuse
-database access from that thread unless it is told that this is safe here.
+Playwright's sync API runs an asyncio event loop in the main thread for as long as it is started.
+Django then refuses database access from that thread unless DJANGO_ALLOW_ASYNC_UNSAFE says that it
+is safe here, and its connection handler hands out a connection object of the event loop's context
+instead of the thread's one (see ``browser``). So the browser tests run last, after every other
+test, and the variable is only set while the browser runs.
 """
 
 import os
 from pathlib import Path
 
 import pytest
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,21 +28,41 @@ SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 TIMEOUT_MS = 10_000
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the browser tests after all others (and after pytest-django's own ordering), so that
+    Playwright's event loop, which lives until the end of the session, cannot affect them."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed")
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: run `make test`, which installs it"
+    # Once the event loop runs, ``connections[alias]`` is a new object of the loop's context.
+    # Hand it the copy of the migrated database that the test database setup took, or the
+    # serialized rollback of the transactional tests has nothing to restore.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        playwright = sync_playwright().start()
         try:
-            yield browser
+            for alias, contents in serialized.items():
+                if not hasattr(connections[alias], "_test_serialized_contents"):
+                    connections[alias]._test_serialized_contents = contents
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
         finally:
-            browser.close()
-    finally:
-        playwright.stop()
+            playwright.stop()
 
 
 @pytest.fixture
@@ -86,6 +107,5 @@ def demo_site(transactional_db, django_db_serialized_rollback, live_server):
     """
     from cms.demo import seed_demo
 
-    from wagtail.models import Page, Locale, Collection; from django.db import connection as _c; print("DEBUG before seed", len(getattr(_c, "_test_serialized_contents", "MISSING")), Page.objects.count(), Locale.objects.count(), Collection.objects.count(), list(Page.objects.values_list("depth", "title")))
     seed_demo()
     return lambda path: f"{live_server.url}{path}"
