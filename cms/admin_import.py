@@ -23,6 +23,14 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+IMPORT_TYPE_LABELS = {
+    "new": gettext_lazy("New"),
+    "update": gettext_lazy("Update"),
+    "skip": gettext_lazy("Unchanged"),
+    "delete": gettext_lazy("Delete"),
+    "error": gettext_lazy("Error"),
+    "invalid": gettext_lazy("Invalid"),
+}
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -127,14 +135,20 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
 
     def run(self, dataset, *, dry_run):
         with transaction.atomic():
-            return self.get_resource().import_data(
-                dataset,
-                dry_run=dry_run,
-                raise_errors=False,
-                use_transactions=True,
-                collect_failed_rows=True,
-                rollback_on_validation_errors=True,
-            )
+            result = self._import(dataset, dry_run=dry_run)
+        for row in result.rows:
+            row.label = IMPORT_TYPE_LABELS.get(row.import_type, row.import_type)
+        return result
+
+    def _import(self, dataset, *, dry_run):
+        return self.get_resource().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=False,
+            use_transactions=True,
+            collect_failed_rows=True,
+            rollback_on_validation_errors=True,
+        )
 
     @staticmethod
     def stored_name(token):

@@ -6,6 +6,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Flock"
 
     def ready(self):
+        from cms import receivers  # noqa: F401
         from cms.policies import register_policies
 
         register_policies()

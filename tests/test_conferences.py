@@ -128,3 +128,15 @@ def test_revoke_role_leaves_group(conference, user_factory):
 
     assert not ConferenceRole.objects.filter(user=person).exists()
     assert not person.groups.exists()
+
+
+def test_admin_language_follows_preferred_language(user_factory):
+    from wagtail.users.models import UserProfile
+
+    person = user_factory(preferred_language="en")
+    assert UserProfile.get_for_user(person).preferred_language == "en"
+
+    person.preferred_language = "zh-hans"
+    person.save()
+
+    assert UserProfile.get_for_user(person).preferred_language == "zh-hans"
