@@ -7,6 +7,9 @@ from django.utils import translation
 from wagtail import views as wagtail_views
 from wagtail.models import Site
 
+from conference_pages.cache import chrome_cache_key
+from conference_pages.selectors import conference_site, home_page_for, language_links
+
 
 def serve(request, path):
     """Serve the page at ``path`` in the active language.
@@ -41,8 +44,15 @@ def _default_locale():
 
 
 def page_not_found(request, exception=None):
-    """The 404 page in the conference's theme when the address names one, else the portal's."""
-    return render(request, "conference_pages/404.html", {"page": None}, status=404)
+    """The 404 page in the conference's theme, with its menu, when the address names one."""
+    context = {"page": None}
+    conference = getattr(request, "conference", None)
+    home = home_page_for(conference) if conference is not None else None
+    if home is not None:
+        context["site_home"], context["site_menu"] = conference_site(home, request=request)
+        context["language_links"] = language_links(home, request=request)
+        context["chrome_key"] = f"404:{chrome_cache_key(home, request, False)}"
+    return render(request, "conference_pages/404.html", context, status=404)
 
 
 def healthz(request):

@@ -226,3 +226,11 @@ def test_renamed_conference_shows_at_once(client, conference):
     conference.save()
 
     assert "NCIC Renamed" in client.get("/en/ncic2027/").content.decode()
+
+
+def test_404_under_a_conference_keeps_menu_and_native_language_names(client, conference):
+    html = client.get("/zh-hans/ncic2027/missing/").content.decode()
+
+    assert "会议简介" in menu_texts(html)
+    switcher = html.split('class="language-switcher"', 1)[1].split("</nav>", 1)[0]
+    assert ">English</a>" in switcher and ">简体中文</a>" in switcher
