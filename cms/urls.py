@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", page_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("conference_pages.seo_urls")),
 ]
 
 if getattr(settings, "SERVE_MEDIA", False):
@@ -33,6 +34,7 @@ urlpatterns += i18n_patterns(
         name="wagtailcore_authenticate_with_password",
     ),
     path("_util/login/", LoginView.as_view(template_name="wagtailcore/login.html"), name="wagtailcore_login"),
+    path("", include("search.urls")),
     re_path(r"^((?:[\w\-]+/)*)$", page_views.serve, name="wagtail_serve"),
     prefix_default_language=True,
 )

@@ -1,0 +1,3 @@
+"""Addresses for search engines: robots.txt and sitemaps (outside the language prefix)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Public site search (under the language prefix)."""
+
+urlpatterns = []
