@@ -37,7 +37,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	cd cms && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete
+	$(PY) manage.py makemessages -l zh_Hans --ignore=".venv/*" --ignore="bench/*" --ignore="tests/*" --no-location --no-obsolete
 	$(PY) manage.py compilemessages -l zh_Hans
 
 bench: install system-packages

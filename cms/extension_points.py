@@ -20,3 +20,11 @@ theme_choices_provider = Provider(lambda: [("classic", "classic")])
 
 def theme_choices():
     return theme_choices_provider()
+
+
+# The colour styles a conference can choose: filled by ``themes``.
+colour_style_choices_provider = Provider(lambda: [("ocean", "ocean")])
+
+
+def colour_style_choices():
+    return colour_style_choices_provider()

@@ -131,6 +131,7 @@ class ConferenceViewSet(ScopedModelViewSet):
         "mail_from_name",
         "mail_from_email",
         "theme",
+        "colour_style",
     ]
 
     def get_urlpatterns(self):

@@ -1,9 +1,21 @@
 """Demo content of the conference websites, in Chinese and English."""
 
+import datetime
+
 from django.conf import settings
 from wagtail.models import Locale
 
-from conference_pages.models import ArticlePage, ColumnPage, ConferenceHomePage, PortalPage
+from conference_pages.models import (
+    ArticlePage,
+    ColumnPage,
+    ConferenceHomePage,
+    ContactPage,
+    NewsIndexPage,
+    NewsPage,
+    PortalPage,
+    SpeakerPage,
+    SpeakersIndexPage,
+)
 from conference_pages.services import add_page, ensure_portal, translate_page
 
 
@@ -256,3 +268,189 @@ def _seed_columns(home, english):
                 column, ArticlePage(title=title_zh, slug=slug, body=text_block(child_zh), locale=home.locale)
             )
             translate_page(article, english, title=title_en, body=text_block(child_en))
+
+
+# (slug, date, pinned, zh title, en title, zh summary, en summary)
+NEWS = [
+    (
+        "call-for-papers-open",
+        datetime.date(2026, 10, 8),
+        True,
+        "第十届全国智能计算学术会议征文启动",
+        "Call for papers of NCIC 2027 is open",
+        "会议即日起接受论文投稿，全文截稿日期为2027年1月31日。",
+        "Submissions are open; full papers are due on 31 January 2027.",
+    ),
+    (
+        "keynotes-announced",
+        datetime.date(2026, 11, 12),
+        True,
+        "大会特邀报告人公布",
+        "Keynote speakers announced",
+        "周涛院士与Maria Rossi教授将作大会特邀报告。",
+        "Academician Tao Zhou and Prof. Maria Rossi will give the keynotes.",
+    ),
+    (
+        "registration-open",
+        datetime.date(2026, 11, 20),
+        True,
+        "参会注册系统开放",
+        "Registration is open",
+        "早鸟注册截止日期为2027年3月31日。",
+        "Early-bird registration closes on 31 March 2027.",
+    ),
+    (
+        "young-scholars-forum",
+        datetime.date(2026, 9, 15),
+        False,
+        "青年学者论坛征集报告",
+        "Young researchers' forum: call for talks",
+        "欢迎35岁以下青年学者申请论坛报告。",
+        "Researchers under 35 are invited to propose a talk.",
+    ),
+]
+
+# (slug, kind, featured, zh name, en name, zh title, en title, zh affiliation, en affiliation, zh talk, en talk)
+SPEAKERS = [
+    (
+        "zhou-tao",
+        "keynote",
+        True,
+        "周涛",
+        "Tao Zhou",
+        "院士",
+        "Academician",
+        "清华大学",
+        "Tsinghua University",
+        "面向科学发现的智能计算",
+        "Intelligent computing for scientific discovery",
+    ),
+    (
+        "maria-rossi",
+        "keynote",
+        True,
+        "Maria Rossi",
+        "Maria Rossi",
+        "教授",
+        "Professor",
+        "米兰理工大学",
+        "Politecnico di Milano",
+        "演化计算的新前沿",
+        "New frontiers of evolutionary computation",
+    ),
+    (
+        "li-na",
+        "invited",
+        True,
+        "李娜",
+        "Na Li",
+        "研究员",
+        "Professor",
+        "中国科学院自动化研究所",
+        "Institute of Automation, CAS",
+        "类脑计算的挑战与机遇",
+        "Brain-inspired computing: challenges and chances",
+    ),
+]
+
+
+def seed_sections(context):
+    """News, speakers and the contact page of the NCIC 2027 site (once)."""
+    home = ConferenceHomePage.objects.get(
+        conference=context.conferences["ncic2027"], locale__language_code=settings.LANGUAGE_CODE
+    )
+    if NewsIndexPage.objects.descendant_of(home).exists():
+        return
+    english = Locale.objects.get(language_code="en")
+    news_index = add_page(home, NewsIndexPage(title="会议新闻", slug="news", locale=home.locale))
+    translate_page(news_index, english, title="News")
+    for slug, date, pinned, title_zh, title_en, summary_zh, summary_en in NEWS:
+        item = add_page(
+            news_index,
+            NewsPage(
+                title=title_zh,
+                slug=slug,
+                date=date,
+                pinned=pinned,
+                summary=summary_zh,
+                body=text_block(p(summary_zh)),
+                locale=home.locale,
+            ),
+        )
+        translate_page(item, english, title=title_en, summary=summary_en, body=text_block(p(summary_en)))
+    program = ColumnPage.objects.child_of(home).get(slug="program")
+    speakers = add_page(program, SpeakersIndexPage(title="特邀嘉宾", slug="speakers", locale=home.locale))
+    translate_page(speakers, english, title="Speakers")
+    for slug, kind, featured, name_zh, name_en, title_zh, title_en, aff_zh, aff_en, talk_zh, talk_en in SPEAKERS:
+        speaker = add_page(
+            speakers,
+            SpeakerPage(
+                title=name_zh,
+                slug=slug,
+                kind=kind,
+                featured=featured,
+                academic_title=title_zh,
+                affiliation=aff_zh,
+                talk_title=talk_zh,
+                locale=home.locale,
+            ),
+        )
+        translate_page(speaker, english, title=name_en, academic_title=title_en, affiliation=aff_en, talk_title=talk_en)
+    contact = ColumnPage.objects.child_of(home).get(slug="contact")
+    office = add_page(
+        contact,
+        ContactPage(
+            title="会务组",
+            slug="office",
+            address="上海市杨浦区邯郸路220号 复旦大学计算机科学技术学院",
+            phone="021 6564 0000",
+            email="ncic2027@flock.example",
+            locale=home.locale,
+            people=[
+                {
+                    "type": "person",
+                    "value": {
+                        "name": "刘老师",
+                        "role": "注册与缴费",
+                        "phone": "021 6564 0001",
+                        "email": "reg@ncic2027.flock.example",
+                    },
+                },
+                {
+                    "type": "person",
+                    "value": {
+                        "name": "赵老师",
+                        "role": "论文与日程",
+                        "phone": "021 6564 0002",
+                        "email": "paper@ncic2027.flock.example",
+                    },
+                },
+            ],
+        ),
+    )
+    translate_page(
+        office,
+        english,
+        title="Conference Office",
+        address="School of Computer Science, Fudan University, 220 Handan Road, Shanghai",
+        people=[
+            {
+                "type": "person",
+                "value": {
+                    "name": "Ms Liu",
+                    "role": "Registration and payment",
+                    "phone": "+86 21 6564 0001",
+                    "email": "reg@ncic2027.flock.example",
+                },
+            },
+            {
+                "type": "person",
+                "value": {
+                    "name": "Mr Zhao",
+                    "role": "Papers and programme",
+                    "phone": "+86 21 6564 0002",
+                    "email": "paper@ncic2027.flock.example",
+                },
+            },
+        ],
+    )

@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from cms.models import Conference
@@ -19,6 +19,8 @@ def build_site_for_new_conference(sender, conference, **kwargs):
 for signal in (page_published, page_unpublished, post_page_move, page_slug_changed):
     signal.connect(bump_tree_version, dispatch_uid=f"flock-tree-{signal!r}")
 post_delete.connect(bump_tree_version, sender=Page, dispatch_uid="flock-tree-delete")
+post_save.connect(bump_tree_version, sender=PageViewRestriction, dispatch_uid="flock-restriction-save")
+post_delete.connect(bump_tree_version, sender=PageViewRestriction, dispatch_uid="flock-restriction-delete")
 post_save.connect(bump_conference_version, sender=Site, dispatch_uid="flock-site-save")
 post_delete.connect(bump_conference_version, sender=Site, dispatch_uid="flock-site-delete")
 post_save.connect(bump_conference_version, sender=Conference, dispatch_uid="flock-conference-save")

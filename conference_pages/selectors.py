@@ -124,9 +124,15 @@ def _language_urls(page, request):
         if target is not None:
             urls[code] = target.get_url(request=request)
         else:
-            with translation.override(code):
-                urls[code] = page.get_url(request=request)
+            urls[code] = _with_language_prefix(page.get_url(request=request), code)
     return urls
+
+
+def _with_language_prefix(url, code):
+    """``url`` (a path starting with a language prefix) under the prefix of ``code`` instead."""
+    parts = (url or "/").split("/", 2)
+    rest = parts[2] if len(parts) > 2 else ""
+    return f"/{code}/{rest}"
 
 
 def portal_listing(*, locale):
@@ -151,3 +157,29 @@ def portal_listing(*, locale):
         (past if conference.end_date < today else upcoming).append(conference)
     past.reverse()
     return upcoming, past
+
+
+PINNED_NEWS_ON_HOME = 5
+
+
+def pinned_news(home):
+    """The newest pinned news items of ``home``'s site (one query, cached per tree version)."""
+    from conference_pages.models import NewsPage
+
+    def compute():
+        news = NewsPage.objects.descendant_of(home).live().filter(pinned=True).order_by("-date", "-pk")
+        return list(news[:PINNED_NEWS_ON_HOME])
+
+    return cached_tree_read("pinned-news", [home.pk], compute)
+
+
+def featured_speakers(home):
+    """Speakers of ``home``'s site marked for the home page, with their photos' renditions
+    (two queries, cached per tree version)."""
+    from conference_pages.models import SpeakerPage
+
+    def compute():
+        speakers = SpeakerPage.objects.descendant_of(home).live().filter(featured=True)
+        return list(speakers.select_related("photo").prefetch_related("photo__renditions").order_by("path"))
+
+    return cached_tree_read("featured-speakers", [home.pk], compute)

@@ -99,6 +99,7 @@ def test_superuser_creates_conference_with_site_in_both_locales(client, superuse
         "currency": "CNY",
         "default_language": "zh-hans",
         "theme": "classic",
+        "colour_style": "jade",
     }
 
     response = client.post(reverse("conferences:add"), data)

@@ -118,6 +118,12 @@ def test_untranslated_page_falls_back_to_default_language_with_notice(client, co
     assert '<h1 class="page-title">仅中文页面</h1>' in html
     assert "This page is not yet available in your language" in html
     assert "About" in menu_texts(html)
+    assert '<main id="main" class="site-main" lang="zh-hans">' in html
+    switcher = html.split('class="language-switcher"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'href="([^"]+)"', switcher) == [
+        "/zh-hans/ncic2027/about/chinese-only/",
+        "/en/ncic2027/about/chinese-only/",
+    ]
 
 
 @pytest.mark.smoke

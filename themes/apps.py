@@ -6,7 +6,8 @@ class ThemesConfig(AppConfig):
     verbose_name = "Themes"
 
     def ready(self):
-        from cms.extension_points import theme_choices_provider
-        from themes.registry import theme_choices
+        from cms.extension_points import colour_style_choices_provider, theme_choices_provider
+        from themes.registry import colour_style_choices, theme_choices
 
         theme_choices_provider.set(theme_choices)
+        colour_style_choices_provider.set(colour_style_choices)

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from themes.registry import DEFAULT_THEME, get_theme
+from themes.registry import DEFAULT_COLOUR_STYLE, DEFAULT_THEME, get_colour_style, get_theme
 
 
 def theme(request):
@@ -8,6 +8,7 @@ def theme(request):
     conference = getattr(request, "conference", None)
     return {
         "theme": get_theme(conference.theme if conference else DEFAULT_THEME),
+        "colour_style": get_colour_style(conference.colour_style if conference else DEFAULT_COLOUR_STYLE),
         "conference": conference,
         "site_languages": settings.LANGUAGES,
     }

@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cms.enums import ConferenceStatus, Language, Role
-from cms.extension_points import theme_choices
+from cms.extension_points import colour_style_choices, theme_choices
 from cms.i18n import BilingualMixin
 
 currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO currency code, such as CNY."))
@@ -85,6 +85,7 @@ class Conference(BilingualMixin, models.Model):
         _("sender address"), blank=True, help_text=_("Mail to attendees is sent from this address.")
     )
     theme = models.CharField(_("site layout"), max_length=50, default="classic", choices=theme_choices)
+    colour_style = models.CharField(_("colour style"), max_length=50, default="ocean", choices=colour_style_choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ConferenceQuerySet.as_manager()

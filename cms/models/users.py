@@ -41,7 +41,7 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
     name_zh = models.CharField(_("name in Chinese"), max_length=100, blank=True)
-    title = models.CharField(_("title"), max_length=100, blank=True)
+    title = models.CharField(_("academic title"), max_length=100, blank=True)
     affiliation = models.CharField(_("affiliation"), max_length=255, blank=True)
     country = CountryField(_("country"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

@@ -8,24 +8,22 @@ page of each locale points to the same ``cms.Conference``.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
-from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images.blocks import ImageBlock
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
+from conference_pages.blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
 
-
-class ArticleBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Text"))
-    image = ImageBlock(label=_("Image"))
-    document = DocumentChooserBlock(label=_("Document"))
-
-    class Meta:
-        label = _("Content")
+SECTION_PAGE_TYPES = [
+    "conference_pages.ColumnPage",
+    "conference_pages.ArticlePage",
+    "conference_pages.NewsIndexPage",
+    "conference_pages.SpeakersIndexPage",
+    "conference_pages.ContactPage",
+    "conference_pages.DownloadsPage",
+    "conference_pages.LinkPage",
+]
 
 
 class SitePageMixin:
@@ -87,12 +85,20 @@ class ConferenceHomePage(SitePageMixin, Page):
     body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("body"))
 
     parent_page_types = ["conference_pages.PortalPage"]
-    subpage_types = ["conference_pages.ColumnPage", "conference_pages.ArticlePage"]
+    subpage_types = SECTION_PAGE_TYPES
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     class Meta:
         verbose_name = _("conference home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from conference_pages.selectors import featured_speakers, pinned_news
+
+        context = super().get_context(request, *args, **kwargs)
+        context["pinned_news"] = pinned_news(self)
+        context["featured_speakers"] = featured_speakers(self)
+        return context
 
     def full_clean(self, *args, **kwargs):
         # The page's slug is the conference's: addresses are /<language>/<conference slug>/.
@@ -108,7 +114,7 @@ class ColumnPage(SitePageMixin, Page):
     body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("body"))
 
     parent_page_types = ["conference_pages.ConferenceHomePage", "conference_pages.ColumnPage"]
-    subpage_types = ["conference_pages.ColumnPage", "conference_pages.ArticlePage"]
+    subpage_types = SECTION_PAGE_TYPES
     show_in_menus_default = True
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]

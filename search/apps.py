@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+    verbose_name = "Site search"
+
+    def ready(self):
+        from search import receivers  # noqa: F401
