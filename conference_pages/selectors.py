@@ -183,3 +183,15 @@ def featured_speakers(home):
         return list(speakers.select_related("photo").prefetch_related("photo__renditions").order_by("path"))
 
     return cached_tree_read("featured-speakers", [home.pk], compute)
+
+
+def column_summaries(home):
+    """The live top-level columns of ``home`` shown in menus, with their introductions, for
+    layouts that present the whole site on the home page (one query, cached per tree version)."""
+    from conference_pages.models import ColumnPage
+
+    def compute():
+        columns = ColumnPage.objects.child_of(home).live().filter(show_in_menus=True).order_by("path")
+        return list(columns.defer("body"))
+
+    return cached_tree_read("column-summaries", [home.pk], compute)

@@ -23,6 +23,8 @@ class Theme:
     base_template: str
     stylesheet: str
     script: str = "themes/common/site.js"
+    # The inner part of the conference home page; a layout may arrange the home page its own way.
+    home_template: str = "themes/components/home_content.html"
 
 
 def register(theme):

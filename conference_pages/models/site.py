@@ -93,11 +93,12 @@ class ConferenceHomePage(SitePageMixin, Page):
         verbose_name = _("conference home page")
 
     def get_context(self, request, *args, **kwargs):
-        from conference_pages.selectors import featured_speakers, pinned_news
+        from conference_pages.selectors import column_summaries, featured_speakers, pinned_news
 
         context = super().get_context(request, *args, **kwargs)
         context["pinned_news"] = pinned_news(self)
         context["featured_speakers"] = featured_speakers(self)
+        context["column_summaries"] = column_summaries(self)
         return context
 
     def full_clean(self, *args, **kwargs):
