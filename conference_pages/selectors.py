@@ -195,3 +195,65 @@ def column_summaries(home):
         return list(columns.defer("body"))
 
     return cached_tree_read("column-summaries", [home.pk], compute)
+
+
+BANNER_RENDITIONS = {"small": "fill-768x240", "medium": "fill-1280x400", "large": "fill-1920x480"}
+SLIDE_RENDITIONS = {"small": "fill-768x384", "large": "fill-1600x640"}
+LOGO_RENDITION = "max-240x96"
+
+
+def _picture(image, renditions):
+    """Addresses of ``image``'s renditions, for ``srcset`` (made once, then cached)."""
+    made = {name: image.get_rendition(spec) for name, spec in renditions.items()}
+    return {
+        "alt": image.title,
+        "src": made[list(renditions)[-1]].url,
+        "srcset": ", ".join(f"{r.url} {r.width}w" for r in made.values()),
+        "width": made[list(renditions)[-1]].width,
+        "height": made[list(renditions)[-1]].height,
+    }
+
+
+def banner_for(page):
+    """The banner of ``page``: its column's (the nearest column above it that has one), else the
+    conference's; ``None`` when neither has one. Cached per tree version."""
+    from conference_pages.models import CONFERENCE_HOME_DEPTH, ColumnPage, ConferenceHomePage
+
+    home_path = page.path[: Page.steplen * CONFERENCE_HOME_DEPTH]
+
+    def compute():
+        banners = {}
+        home = ConferenceHomePage.objects.filter(path=home_path).select_related("banner").first()
+        if home is not None and home.banner is not None:
+            banners[home_path] = _picture(home.banner, BANNER_RENDITIONS)
+        columns = ColumnPage.objects.filter(path__startswith=home_path, banner__isnull=False).select_related("banner")
+        for column in columns:
+            banners[column.path] = _picture(column.banner, BANNER_RENDITIONS)
+        return banners
+
+    banners = cached_tree_read("banners", [home_path], compute)
+    for length in range(len(page.path), len(home_path) - 1, -Page.steplen):
+        if page.path[:length] in banners:
+            return banners[page.path[:length]]
+    return None
+
+
+def home_visuals(home):
+    """The slides and partner logos of ``home``, with rendition addresses (cached per tree version)."""
+
+    def compute():
+        slides = [
+            {
+                "caption": slide.caption,
+                "url": slide.link_url or (slide.link_page.url if slide.link_page else ""),
+                "picture": _picture(slide.image, SLIDE_RENDITIONS),
+            }
+            for slide in home.slides.select_related("image", "link_page").order_by("sort_order")
+        ]
+        partners = [
+            {"name": partner.name, "url": partner.url, "logo": _picture(partner.logo, {"logo": LOGO_RENDITION})}
+            for partner in home.partners.select_related("logo").order_by("sort_order")
+        ]
+        return slides, partners
+
+    return cached_tree_read("home-visuals", [home.pk], compute)

@@ -10,6 +10,7 @@ from conference_pages.models.site import (
     SitePageMixin,
 )
 from conference_pages.models.speakers import SpeakerKind, SpeakerPage, SpeakersIndexPage
+from conference_pages.models.visuals import HomeSlide, Partner
 
 __all__ = [
     "CONFERENCE_HOME_DEPTH",
@@ -20,9 +21,11 @@ __all__ = [
     "ContactPage",
     "DownloadsPage",
     "FlockFeature",
+    "HomeSlide",
     "LinkPage",
     "NewsIndexPage",
     "NewsPage",
+    "Partner",
     "PortalPage",
     "SitePageMixin",
     "SpeakerKind",

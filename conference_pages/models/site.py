@@ -14,6 +14,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from conference_pages.blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
+from conference_pages.models.visuals import BannerFields
 
 SECTION_PAGE_TYPES = [
     "conference_pages.ColumnPage",
@@ -31,7 +32,7 @@ class SitePageMixin:
 
     def get_context(self, request, *args, **kwargs):
         from conference_pages.cache import chrome_cache_key
-        from conference_pages.selectors import conference_site, language_links
+        from conference_pages.selectors import banner_for, conference_site, language_links
 
         context = super().get_context(request, *args, **kwargs)
         fallback = getattr(request, "translation_fallback", False)
@@ -43,6 +44,7 @@ class SitePageMixin:
         if self.depth >= CONFERENCE_HOME_DEPTH:
             anchor = self.localized_home() if fallback else self
             context["site_home"], context["site_menu"] = conference_site(anchor, request=request)
+            context["banner"] = banner_for(self)
         return context
 
     def localized_home(self):
@@ -75,7 +77,7 @@ class PortalPage(SitePageMixin, Page):
         return context
 
 
-class ConferenceHomePage(SitePageMixin, Page):
+class ConferenceHomePage(SitePageMixin, BannerFields, Page):
     """The home page of one conference's website, in one locale."""
 
     conference = models.ForeignKey(
@@ -86,19 +88,27 @@ class ConferenceHomePage(SitePageMixin, Page):
 
     parent_page_types = ["conference_pages.PortalPage"]
     subpage_types = SECTION_PAGE_TYPES
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("banner"),
+        FieldPanel("intro"),
+        MultiFieldPanel([InlinePanel("slides", label=_("Slide"))], heading=_("Slideshow")),
+        FieldPanel("body"),
+        MultiFieldPanel([InlinePanel("partners", label=_("Partner or sponsor"))], heading=_("Partners and sponsors")),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     class Meta:
         verbose_name = _("conference home page")
 
     def get_context(self, request, *args, **kwargs):
-        from conference_pages.selectors import column_summaries, featured_speakers, pinned_news
+        from conference_pages.selectors import column_summaries, featured_speakers, home_visuals, pinned_news
 
         context = super().get_context(request, *args, **kwargs)
         context["pinned_news"] = pinned_news(self)
         context["featured_speakers"] = featured_speakers(self)
         context["column_summaries"] = column_summaries(self)
+        context["slides"], context["partners"] = home_visuals(self)
         return context
 
     def full_clean(self, *args, **kwargs):
@@ -108,7 +118,7 @@ class ConferenceHomePage(SitePageMixin, Page):
         super().full_clean(*args, **kwargs)
 
 
-class ColumnPage(SitePageMixin, Page):
+class ColumnPage(SitePageMixin, BannerFields, Page):
     """A menu section (栏目). Columns nest one level, which gives two-level menus."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -117,7 +127,7 @@ class ColumnPage(SitePageMixin, Page):
     parent_page_types = ["conference_pages.ConferenceHomePage", "conference_pages.ColumnPage"]
     subpage_types = SECTION_PAGE_TYPES
     show_in_menus_default = True
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [*Page.content_panels, FieldPanel("banner"), FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     class Meta:
