@@ -38,6 +38,9 @@ class ConferenceEditView(ScopedEditView):
     @property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
+        buttons.append(
+            Button(_("Preview layouts"), url=reverse("conferences:layouts", args=[self.object.pk]), icon_name="view", priority=4)
+        )
         for status in CONFERENCE_TRANSITIONS[ConferenceStatus(self.object.status)]:
             url = reverse("conferences:status", args=[self.object.pk, status])
             buttons.append(Button(STATUS_ACTIONS[status], url=url, icon_name="success", priority=5))
@@ -76,6 +79,32 @@ class ConferenceStatusView(WagtailAdminTemplateMixin, TemplateView):
                 _("%(conference)s is now %(status)s.") % {"conference": self.conference, "status": self.status.label},
             )
         return redirect("conferences:edit", self.conference.pk)
+
+
+class ConferenceLayoutsView(WagtailAdminTemplateMixin, TemplateView):
+    """Every layout and colour style, each a link that previews the conference's site with it."""
+
+    template_name = "cms/admin/conference_layouts.html"
+    permission_policy = None
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.conference = get_object_or_404(Conference, pk=kwargs["pk"])
+        if not self.permission_policy.user_has_permission_for_instance(request.user, "change", self.conference):
+            raise Http404
+
+    def get_page_title(self):
+        return _("Preview layouts: %(conference)s") % {"conference": self.conference}
+
+    def get_context_data(self, **kwargs):
+        field = Conference._meta
+        return super().get_context_data(
+            conference=self.conference,
+            layouts=field.get_field("theme").choices,
+            colours=field.get_field("colour_style").choices,
+            site_url=f"/{self.request.LANGUAGE_CODE}/{self.conference.slug}/",
+            **kwargs,
+        )
 
 
 class ConferenceViewSet(ScopedModelViewSet):
@@ -136,7 +165,12 @@ class ConferenceViewSet(ScopedModelViewSet):
 
     def get_urlpatterns(self):
         status_view = ConferenceStatusView.as_view(permission_policy=self.permission_policy)
-        return [*super().get_urlpatterns(), path("<int:pk>/status/<str:status>/", status_view, name="status")]
+        layouts_view = ConferenceLayoutsView.as_view(permission_policy=self.permission_policy)
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/status/<str:status>/", status_view, name="status"),
+            path("<int:pk>/layouts/", layouts_view, name="layouts"),
+        ]
 
 
 class RoleIndexView(ScopedIndexView):

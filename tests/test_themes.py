@@ -32,3 +32,47 @@ def test_home_page_slug_follows_conference_slug(conference):
     home.full_clean()
 
     assert home.slug == "ncic2027"
+
+
+def test_organizer_previews_a_colour_style_without_saving(client, conference, user_factory):
+    from cms.enums import Role
+    from cms.services.conferences import grant_role
+
+    organizer = user_factory()
+    grant_role(conference=conference, user=organizer, role=Role.ORGANIZER, notify=False)
+    client.force_login(organizer)
+
+    html = client.get("/zh-hans/ncic2027/?colour=jade").content.decode()
+
+    assert "colour-jade" in html
+    conference.refresh_from_db()
+    assert conference.colour_style == "ocean"
+
+
+def test_visitors_cannot_preview(client, conference, user_factory):
+    assert "colour-ocean" in client.get("/zh-hans/ncic2027/?colour=jade").content.decode()
+    client.force_login(user_factory())
+    assert "colour-ocean" in client.get("/zh-hans/ncic2027/?colour=jade&layout=classic").content.decode()
+
+
+def test_unknown_preview_keys_are_ignored(client, conference, superuser):
+    client.force_login(superuser)
+
+    html = client.get("/zh-hans/ncic2027/?colour=<script>&layout=../../etc").content.decode()
+
+    assert "colour-ocean" in html and "theme-classic" in html and "<script>" not in html
+
+
+def test_layout_preview_page_lists_every_layout_and_colour(client, conference, superuser):
+    from django.urls import reverse
+
+    from themes.registry import COLOUR_STYLES, THEMES
+
+    client.force_login(superuser)
+
+    html = client.get(reverse("conferences:layouts", args=[conference.pk])).content.decode()
+
+    for key in THEMES:
+        assert f"?layout={key}" in html
+    for key in COLOUR_STYLES:
+        assert f"?colour={key}" in html
