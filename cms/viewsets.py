@@ -38,9 +38,8 @@ class ConferenceEditView(ScopedEditView):
     @property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
-        buttons.append(
-            Button(_("Preview layouts"), url=reverse("conferences:layouts", args=[self.object.pk]), icon_name="view", priority=4)
-        )
+        layouts_url = reverse("conferences:layouts", args=[self.object.pk])
+        buttons.append(Button(_("Preview layouts"), url=layouts_url, icon_name="view", priority=4))
         for status in CONFERENCE_TRANSITIONS[ConferenceStatus(self.object.status)]:
             url = reverse("conferences:status", args=[self.object.pk, status])
             buttons.append(Button(STATUS_ACTIONS[status], url=url, icon_name="success", priority=5))
