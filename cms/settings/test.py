@@ -17,3 +17,5 @@ STORAGES = {
 }
 # The test client and live server serve static files themselves.
 MIDDLEWARE = [entry for entry in MIDDLEWARE if "whitenoise" not in entry]  # noqa: F405
+# Tests of page rendering count queries of uncached pages; tests of the page cache turn it on.
+PAGE_CACHE_SECONDS = 0
