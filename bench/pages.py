@@ -4,12 +4,13 @@ Run from the project root: ``.venv/bin/python bench/pages.py``. In one run it
 
 1. recreates the PostgreSQL database ``flock_bench``, migrates it, seeds the demo and grows the
    ``ncic2027`` site to 40 columns (a few of them with a child column: a second menu level);
-2. counts the SQL queries of a warm, anonymous request to the home page and to a column page;
-3. collects the static files into a temporary directory and starts gunicorn (2 sync workers,
-   production settings) on a free loopback port;
-4. drives ``/healthz`` and the home page with ``wrk`` and prints requests/s, p50 and p95;
-5. prints a table with the targets: the home page serves at least 4 % of the bare view's
-   requests/s and runs at most 10 queries.
+2. collects the static files into a temporary directory;
+3. twice, with the anonymous page cache off and then on: counts the SQL queries of a warm,
+   anonymous request to the home page and to a column page, starts gunicorn (2 sync workers,
+   production settings) on a free loopback port, and drives ``/healthz`` and the home page with
+   ``wrk`` (requests/s, p50 and p95), so each mode is compared with the bare view of its own run;
+4. prints a table with the targets: uncached, the home page serves at least 4 % of the bare
+   view's requests/s with at most 10 queries; cached, at least 50 % with no SQL at all.
 
 It exits non-zero only when a step fails to run, not when a target is missed. Only the database
 ``flock_bench`` is dropped (and left in place afterwards for inspection).
@@ -51,6 +52,7 @@ RUN_SECONDS = 10
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 TARGET_RATIO_PERCENT = 4.0
+TARGET_CACHED_RATIO_PERCENT = 50.0
 TARGET_QUERIES = 10
 RESULT_MARKER = "BENCH_RESULT"
 
@@ -125,14 +127,16 @@ def build_data():
     run([PYTHON, __file__, "--step", "columns"], environment=environment)
 
 
-def production_env(static_root, secret_key):
-    """The environment of the production-settings processes (query count, collectstatic, gunicorn)."""
+def production_env(static_root, secret_key, *, page_cache):
+    """The environment of the production-settings processes (query count, collectstatic, gunicorn),
+    with the anonymous page cache on or off."""
     return django_env(
         "cms.settings.production",
         SECRET_KEY=secret_key,
         ALLOWED_HOSTS=f"{HOST},localhost",
         SECURE_SSL_REDIRECT="false",
         STATIC_ROOT=str(static_root),
+        PAGE_CACHE_SECONDS="600" if page_cache else "0",
     )
 
 
@@ -258,35 +262,44 @@ def measure(wrk, script, port, path):
     return drive(wrk, script, port, path, RUN_SECONDS)
 
 
-def print_report(loads, queries):
-    """Print the results table, the ratio against its target, and the home page's queries."""
-    bare, home = loads[BARE_PATH], loads[HOME_PATH]
-    rows = [
-        ("bare view " + BARE_PATH, bare, "-"),
-        ("home page " + HOME_PATH, home, str(len(queries[HOME_PATH]["sql"]))),
-        ("column page " + COLUMN_PATH, None, str(len(queries[COLUMN_PATH]["sql"]))),
+def print_report(results):
+    """Print both runs (page cache off, then on), each next to its own bare view, and the targets."""
+    print()
+    print(f"{'page':<44} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'non-2xx':>8} {'sock err':>8} {'SQL':>5}")
+    for mode, (loads, queries) in results.items():
+        rows = [
+            (f"bare view {BARE_PATH} ({mode})", loads[BARE_PATH], "-"),
+            (f"home page ({mode})", loads[HOME_PATH], str(len(queries[HOME_PATH]["sql"]))),
+            (f"column page ({mode})", None, str(len(queries[COLUMN_PATH]["sql"]))),
+        ]
+        for label, load, sql in rows:
+            if load is None:
+                print(f"{label:<44} {'-':>9} {'-':>8} {'-':>8} {'-':>8} {'-':>8} {sql:>5}")
+            else:
+                print(
+                    f"{label:<44} {load.rps:>9.1f} {load.p50_ms:>8.2f} {load.p95_ms:>8.2f} "
+                    f"{load.status_errors:>8} {load.socket_errors:>8} {sql:>5}"
+                )
+    print()
+    uncached_loads, uncached_queries = results["uncached"]
+    cached_loads, cached_queries = results["cached"]
+    checks = [
+        ("uncached home req/s / bare req/s", ratio(uncached_loads), TARGET_RATIO_PERCENT, "%"),
+        ("cached home req/s / bare req/s", ratio(cached_loads), TARGET_CACHED_RATIO_PERCENT, "%"),
     ]
-    print()
-    print(f"{'page':<34} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'non-2xx':>8} {'sock err':>8} {'SQL':>5}")
-    for label, load, sql in rows:
-        if load is None:
-            print(f"{label:<34} {'-':>9} {'-':>8} {'-':>8} {'-':>8} {'-':>8} {sql:>5}")
-        else:
-            print(
-                f"{label:<34} {load.rps:>9.1f} {load.p50_ms:>8.2f} {load.p95_ms:>8.2f} "
-                f"{load.status_errors:>8} {load.socket_errors:>8} {sql:>5}"
-            )
-    ratio = 100 * home.rps / bare.rps if bare.rps else 0.0
-    home_queries = len(queries[HOME_PATH]["sql"])
-    ratio_ok = ratio >= TARGET_RATIO_PERCENT
-    queries_ok = home_queries <= TARGET_QUERIES
-    print()
-    print(f"home req/s / bare req/s: {ratio:.1f} %   target >= {TARGET_RATIO_PERCENT:.0f} %   {verdict(ratio_ok)}")
-    print(f"home page SQL queries:   {home_queries}   target <= {TARGET_QUERIES}   {verdict(queries_ok)}")
-    if not (ratio_ok and queries_ok):
-        print(f"\nSQL of a warm request to {HOME_PATH}:")
-        for number, sql in enumerate(queries[HOME_PATH]["sql"], start=1):
-            print(f"  {number:>2}. {shorten(sql)}")
+    for label, value, target, unit in checks:
+        print(f"{label:<36} {value:6.1f} {unit}   target >= {target:.0f} {unit}   {verdict(value >= target)}")
+    uncached_sql, cached_sql = len(uncached_queries[HOME_PATH]["sql"]), len(cached_queries[HOME_PATH]["sql"])
+    print(
+        f"{'uncached home page SQL queries':<36} {uncached_sql:6d}     target <= {TARGET_QUERIES}     "
+        f"{verdict(uncached_sql <= TARGET_QUERIES)}"
+    )
+    print(f"{'cached home page SQL queries':<36} {cached_sql:6d}     target = 0      {verdict(cached_sql == 0)}")
+
+
+def ratio(loads):
+    bare, home = loads[BARE_PATH], loads[HOME_PATH]
+    return 100 * home.rps / bare.rps if bare.rps else 0.0
 
 
 def verdict(met):
@@ -318,44 +331,54 @@ def benchmark():
     build_data()
     print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
     secret_key = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(60))
+    results = {}
     with tempfile.TemporaryDirectory(prefix="flock-bench-") as temp:
         temp_dir = Path(temp)
-        environment = production_env(temp_dir / "static", secret_key)
         print("Collecting static files …", flush=True)
-        run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], environment=environment)
-        print("Counting SQL queries (warm, anonymous) …", flush=True)
-        queries = count_queries(environment)
-        for path, capture in queries.items():
-            print(
-                f"  {path}: {len(capture['sql'])} queries, {capture['sql_ms']:.1f} ms in the database, "
-                f"{capture['wall_ms']:.1f} ms in all (test client, one process)",
-                flush=True,
-            )
+        run(
+            [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+            environment=production_env(temp_dir / "static", secret_key, page_cache=False),
+        )
         script = temp_dir / "report.lua"
         script.write_text(WRK_SCRIPT)
-        port = free_port()
-        error_log = temp_dir / "gunicorn.log"
-        server = start_gunicorn(environment, port, error_log)
-        try:
-            wait_until_ready(server, port, error_log)
-            print(f"gunicorn ready on {HOST}:{port}; driving load ({RUN_SECONDS} s per page) …", flush=True)
-            loads = {}
-            for path in (BARE_PATH, HOME_PATH):
-                loads[path] = measure(wrk, script, port, path)
-                load = loads[path]
-                print(
-                    f"  {RESULT_MARKER} path={path} rps={load.rps:.1f} p50_ms={load.p50_ms:.2f} "
-                    f"p95_ms={load.p95_ms:.2f} requests={load.requests} non2xx={load.status_errors} "
-                    f"socket_errors={load.socket_errors}",
-                    flush=True,
-                )
-        finally:
-            stop(server)
-    print_report(loads, queries)
+        for mode, page_cache in (("uncached", False), ("cached", True)):
+            environment = production_env(temp_dir / "static", secret_key, page_cache=page_cache)
+            results[mode] = serve_and_measure(environment, mode, wrk, script, temp_dir)
+    print_report(results)
     print(f"\nTotal time: {time.monotonic() - started:.0f} s")
-    failed = {path: load for path, load in loads.items() if load.status_errors or load.socket_errors}
+    failed = [
+        (mode, path)
+        for mode, (loads, _queries) in results.items()
+        for path, load in loads.items()
+        if load.status_errors or load.socket_errors
+    ]
     if failed:
-        raise BenchError(f"error responses during the load, the figures are not valid: {sorted(failed)}")
+        raise BenchError(f"error responses during the load, the figures are not valid: {failed}")
+
+
+def serve_and_measure(environment, mode, wrk, script, temp_dir):
+    """Count the queries, start gunicorn with ``environment`` and load the bare view and the home page."""
+    print(f"Counting SQL queries (warm, anonymous, page cache {mode}) …", flush=True)
+    queries = count_queries(environment)
+    for path, capture in queries.items():
+        print(f"  {path}: {len(capture['sql'])} queries, {capture['wall_ms']:.1f} ms (test client)", flush=True)
+    port = free_port()
+    error_log = temp_dir / f"gunicorn-{mode}.log"
+    server = start_gunicorn(environment, port, error_log)
+    try:
+        wait_until_ready(server, port, error_log)
+        print(f"gunicorn ({mode}) ready on {HOST}:{port}; driving load ({RUN_SECONDS} s per page) …", flush=True)
+        loads = {}
+        for path in (BARE_PATH, HOME_PATH):
+            loads[path] = load = measure(wrk, script, port, path)
+            print(
+                f"  {RESULT_MARKER} mode={mode} path={path} rps={load.rps:.1f} p50_ms={load.p50_ms:.2f} "
+                f"p95_ms={load.p95_ms:.2f} requests={load.requests} non2xx={load.status_errors}",
+                flush=True,
+            )
+    finally:
+        stop(server)
+    return loads, queries
 
 
 # Steps that run inside a Django process (``--step``), started by the benchmark itself.

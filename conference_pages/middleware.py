@@ -46,6 +46,8 @@ class ConferenceMiddleware:
 
     def __call__(self, request):
         request.conference = conference_for_request(request)
+        # The static export renders pages without the parts that need a server (site search).
+        request.static_export = request.headers.get("X-Flock-Static-Export") == "1"
         return self.get_response(request)
 
 

@@ -41,6 +41,7 @@ def _cacheable_request(request):
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path_info.startswith(UNCACHED_PREFIXES)
         and "/_search/" not in request.path_info
+        and "X-Flock-Static-Export" not in request.headers
     )
 
 

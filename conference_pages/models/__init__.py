@@ -1,3 +1,4 @@
+from conference_pages.models.exports import ExportStatus, SiteExport
 from conference_pages.models.info import ContactPage, DownloadsPage, FlockFeature, LinkPage
 from conference_pages.models.news import NewsIndexPage, NewsPage
 from conference_pages.models.site import (
@@ -20,6 +21,7 @@ __all__ = [
     "ConferenceHomePage",
     "ContactPage",
     "DownloadsPage",
+    "ExportStatus",
     "FlockFeature",
     "HomeSlide",
     "LinkPage",
@@ -27,6 +29,7 @@ __all__ = [
     "NewsPage",
     "Partner",
     "PortalPage",
+    "SiteExport",
     "SitePageMixin",
     "SpeakerKind",
     "SpeakerPage",
