@@ -20,6 +20,14 @@ DEFAULT_COLUMNS = [
     ("program", "会议日程", "Program"),
     ("contact", "联系我们", "Contact"),
 ]
+DEFAULT_COLUMN_ICONS = {
+    "about": "info",
+    "call-for-papers": "paper",
+    "registration": "registration",
+    "accommodation": "hotel",
+    "program": "calendar",
+    "contact": "contact",
+}
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 MEDIA_PERMISSIONS = [
     ("wagtailimages", "add_image"),
@@ -114,7 +122,7 @@ def build_conference_site(*, conference):
             with translation.override(code):
                 homes.append(translate_page(home, locale, title=conference.localized("name", code)))
     for slug, title_zh, title_en in DEFAULT_COLUMNS:
-        column = add_page(home, ColumnPage(title=title_zh, slug=slug, locale=source))
+        column = add_page(home, ColumnPage(title=title_zh, slug=slug, icon=DEFAULT_COLUMN_ICONS[slug], locale=source))
         for locale in locales.values():
             if locale != source:
                 translate_page(column, locale, title=title_en)

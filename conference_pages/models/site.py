@@ -77,6 +77,25 @@ class PortalPage(SitePageMixin, Page):
         return context
 
 
+class ColumnIcon(models.TextChoices):
+    INFO = "info", _("Information")
+    PAPER = "paper", _("Papers")
+    REGISTRATION = "registration", _("Registration")
+    HOTEL = "hotel", _("Accommodation")
+    CALENDAR = "calendar", _("Programme")
+    CONTACT = "contact", _("Contact")
+    NEWS = "news", _("News")
+    SPEAKER = "speaker", _("Speakers")
+    DOWNLOAD = "download", _("Downloads")
+    MAP = "map", _("Travel")
+
+
+class PhoneMenu(models.TextChoices):
+    LIST = "list", _("A list (the menu button only)")
+    ROUND = "round", _("A grid of round icons")
+    SQUARE = "square", _("A grid of square icons")
+
+
 class ConferenceHomePage(SitePageMixin, BannerFields, Page):
     """The home page of one conference's website, in one locale."""
 
@@ -85,12 +104,16 @@ class ConferenceHomePage(SitePageMixin, BannerFields, Page):
     )
     intro = RichTextField(_("welcome text"), blank=True, features=RICH_TEXT_FEATURES)
     body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("body"))
+    phone_menu = models.CharField(
+        _("columns on the phone home page"), max_length=10, choices=PhoneMenu.choices, default=PhoneMenu.ROUND
+    )
 
     parent_page_types = ["conference_pages.PortalPage"]
     subpage_types = SECTION_PAGE_TYPES
     content_panels = [
         *Page.content_panels,
         FieldPanel("banner"),
+        FieldPanel("phone_menu"),
         FieldPanel("intro"),
         MultiFieldPanel([InlinePanel("slides", label=_("Slide"))], heading=_("Slideshow")),
         FieldPanel("body"),
@@ -121,13 +144,26 @@ class ConferenceHomePage(SitePageMixin, BannerFields, Page):
 class ColumnPage(SitePageMixin, BannerFields, Page):
     """A menu section (栏目). Columns nest one level, which gives two-level menus."""
 
+    icon = models.CharField(
+        _("icon"),
+        max_length=20,
+        choices=ColumnIcon.choices,
+        default=ColumnIcon.INFO,
+        help_text=_("Shown for this column in the icon grid of the phone home page."),
+    )
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     body = StreamField(ArticleBodyBlock(), blank=True, verbose_name=_("body"))
 
     parent_page_types = ["conference_pages.ConferenceHomePage", "conference_pages.ColumnPage"]
     subpage_types = SECTION_PAGE_TYPES
     show_in_menus_default = True
-    content_panels = [*Page.content_panels, FieldPanel("banner"), FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("icon"),
+        FieldPanel("banner"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     class Meta:
