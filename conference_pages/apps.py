@@ -21,7 +21,8 @@ class ConferencePagesConfig(AppConfig):
             ),
         )
         from conference_pages import receivers  # noqa: F401
-        from conference_pages.demo import seed_pages, seed_sections
+        from conference_pages.demo import seed_pages, seed_sections, seed_visuals
 
         register_seeder(seed_pages, order=10)
         register_seeder(seed_sections, order=11)
+        register_seeder(seed_visuals, order=12)

@@ -454,3 +454,99 @@ def seed_sections(context):
             },
         ],
     )
+
+
+def _png(width, height, top, bottom, *, rings=0, label=""):
+    """A generated picture: a vertical gradient with soft rings and an optional short label."""
+    import io
+
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    image = PILImage.new("RGB", (width, height), top)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        mix = y / max(height - 1, 1)
+        colour = tuple(int(top[i] * (1 - mix) + bottom[i] * mix) for i in range(3))
+        draw.line([(0, y), (width, y)], fill=colour)
+    for ring in range(rings):
+        radius = height * (0.35 + 0.22 * ring)
+        centre = (width * (0.78 - 0.05 * ring), height * (0.3 + 0.1 * ring))
+        box = [centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius]
+        draw.ellipse(box, outline=(255, 255, 255), width=max(2, height // 120))
+    if label:
+        draw.text((width * 0.12, height * 0.32), label, fill=(255, 255, 255), font_size=height * 0.36)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _image(title, content, collection):
+    from django.core.files.base import ContentFile
+    from wagtail.images.models import Image
+
+    existing = Image.objects.filter(title=title, collection=collection).first()
+    return existing or Image.objects.create(
+        title=title, collection=collection, file=ContentFile(content, name=f"{title}.png")
+    )
+
+
+SLIDES = [
+    (
+        "slide-venue",
+        (18, 53, 91),
+        (42, 122, 184),
+        "上海国际会议中心，2027年4月16日至18日",
+        "Shanghai International Convention Center, 16–18 April 2027",
+    ),
+    (
+        "slide-cfp",
+        (15, 94, 79),
+        (31, 157, 132),
+        "征文进行中：全文截稿2027年1月31日",
+        "Call for papers: full papers due 31 January 2027",
+    ),
+    (
+        "slide-forum",
+        (75, 42, 123),
+        (126, 87, 194),
+        "青年学者论坛：欢迎提交报告",
+        "Young researchers' forum: propose a talk",
+    ),
+]
+PARTNERS = [
+    ("FDU", "复旦大学", "Fudan University", (140, 28, 43), "https://www.fudan.edu.cn/"),
+    ("CAS", "中国科学院", "Chinese Academy of Sciences", (18, 53, 91), "https://www.cas.cn/"),
+    ("ZJU", "浙江大学", "Zhejiang University", (15, 94, 79), "https://www.zju.edu.cn/"),
+    ("THU", "清华大学", "Tsinghua University", (75, 42, 123), "https://www.tsinghua.edu.cn/"),
+    ("NCIC", "全国智能计算专业委员会", "National Committee on Intelligent Computing", (61, 74, 87), ""),
+]
+
+
+def seed_visuals(context):
+    """Banner, slideshow and partner logos of NCIC 2027 in both languages (once)."""
+    from conference_pages.models import HomeSlide, Partner
+    from conference_pages.services import conference_collection
+
+    conference = context.conferences["ncic2027"]
+    homes = {
+        home.locale.language_code: home
+        for home in ConferenceHomePage.objects.filter(conference=conference).select_related("locale")
+    }
+    if homes[settings.LANGUAGE_CODE].banner_id:
+        return
+    collection = conference_collection(conference)
+    banner = _image("ncic2027-banner", _png(1920, 480, (11, 36, 64), (42, 122, 184), rings=3), collection)
+    slides = [
+        (_image(key, _png(1600, 640, top, bottom, rings=2), collection), zh, en) for key, top, bottom, zh, en in SLIDES
+    ]
+    logos = [
+        (_image(f"logo-{short.lower()}", _png(480, 192, colour, colour, label=short), collection), zh, en, url)
+        for short, zh, en, colour, url in PARTNERS
+    ]
+    for language, home in homes.items():
+        english = language == "en"
+        home.banner = banner
+        home.slides.set([HomeSlide(image=image, caption=en if english else zh) for image, zh, en in slides])
+        home.partners.set([Partner(name=en if english else zh, logo=logo, url=url) for logo, zh, en, url in logos])
+        home.save_revision().publish()
