@@ -56,6 +56,8 @@ CONFERENCES = [
         "submissions_open": True,
         "hotels_enabled": True,
         "tours_enabled": True,
+        "theme": "classic",
+        "colour_style": "ocean",
         "status": ConferenceStatus.PUBLISHED,
     },
     {
@@ -70,6 +72,8 @@ CONFERENCES = [
         "city_zh": "成都",
         "city_en": "Chengdu",
         "contact_email": "ncic2025@flock.example",
+        "theme": "magazine",
+        "colour_style": "crimson",
         "status": ConferenceStatus.ARCHIVED,
     },
 ]

@@ -8,6 +8,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 
@@ -56,7 +57,7 @@ def test_narrow_banner_is_refused_with_a_clear_message(conference):
     zh_home = home(conference)
     zh_home.banner = make_image("narrow", width=800, height=200)
 
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         zh_home.full_clean()
 
     assert error.value.message_dict["banner"] == ["This image is 800 pixels wide; use one at least 1200 pixels wide."]
@@ -140,3 +141,21 @@ def test_home_query_count_does_not_grow_with_slides(client, conference, count):
         client.get("/zh-hans/ncic2027/")
 
     assert len(queries) == 7
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_demo_home_shows_banner_slideshow_partners_and_icon_grid(client, language):
+    from cms.demo import seed_demo
+
+    seed_demo()
+
+    html = client.get(f"/{language}/ncic2027/").content.decode()
+
+    assert 'class="masthead-banner"' in html
+    assert html.count('<figure class="slide') == 3 and "data-slideshow" in html
+    assert html.count("partners-strip") == 2
+    assert 'class="icon-grid icon-grid-round"' in html
+    assert (
+        "上海国际会议中心，2027年4月16日至18日" if language == "zh-hans" else "Shanghai International Convention Center"
+    ) in html
+    assert 'class="phone-qr"' in html

@@ -25,6 +25,9 @@ class Theme:
     script: str = "themes/common/site.js"
     # The inner part of the conference home page; a layout may arrange the home page its own way.
     home_template: str = "themes/components/home_content.html"
+    # Whether the home page's slideshow comes before the layout's home content (layouts that open
+    # on a banner of their own put it after).
+    slideshow_first: bool = True
 
 
 def register(theme):
@@ -75,11 +78,29 @@ for _key, _label, _swatch in [
     register_colour_style(ColourStyle(key=_key, label=_label, swatch=_swatch))
 
 
-register(
-    Theme(
-        key="classic",
-        label=_("Classic academic (top menu)"),
-        base_template="themes/classic/base.html",
-        stylesheet="themes/classic/site.css",
+def _layout(key, label, *, own_home=True, slideshow_first=True):
+    """A layout kept in the usual places: ``themes/<key>/base.html`` and ``themes/<key>/site.css``,
+    and ``themes/<key>/home.html`` when it arranges the home page its own way."""
+    home_template = f"themes/{key}/home.html" if own_home else Theme.home_template
+    return Theme(
+        key=key,
+        label=label,
+        base_template=f"themes/{key}/base.html",
+        stylesheet=f"themes/{key}/site.css",
+        home_template=home_template,
+        slideshow_first=slideshow_first,
     )
-)
+
+
+for _theme in [
+    _layout("classic", _("Classic academic (top menu)"), own_home=False),
+    _layout("sidebar", _("Side menu (menu on the left)"), own_home=False),
+    _layout("hero", _("Full-width hero"), slideshow_first=False),
+    _layout("magazine", _("News magazine (news first)")),
+    _layout("onepage", _("One page (scrolling sections)"), slideshow_first=False),
+    _layout("portal", _("Portal (boxes for each section)")),
+    _layout("timeline", _("Timeline first")),
+    _layout("poster", _("Academic poster (bold type)")),
+    _layout("minimal", _("Minimal (centred text)")),
+]:
+    register(_theme)

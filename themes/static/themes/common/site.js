@@ -1,4 +1,8 @@
-// Menus of the conference sites: the phone menu button and the drop-down toggles.
+// Menus of the conference sites: the phone menu button and the submenu toggles.
+// A toggle's aria-controls names the list it opens; the list gets the class "is-open".
+// Drop-downs close when another one opens, on a click elsewhere and on Escape. The lists of a
+// menu marked data-nav-inline (such as the side menu) open in place and stay open until their
+// own toggle closes them.
 (function () {
   "use strict";
 
@@ -10,9 +14,13 @@
     }
   }
 
-  function closeAll(except) {
+  function isInline(button) {
+    return button.closest("[data-nav-inline]") !== null;
+  }
+
+  function closeDropDowns(except) {
     document.querySelectorAll("[data-submenu-toggle]").forEach(function (button) {
-      if (button !== except) {
+      if (button !== except && !isInline(button)) {
         setExpanded(button, false);
       }
     });
@@ -27,19 +35,21 @@
     var submenuToggle = event.target.closest("[data-submenu-toggle]");
     if (submenuToggle) {
       var open = submenuToggle.getAttribute("aria-expanded") !== "true";
-      closeAll(submenuToggle);
+      if (!isInline(submenuToggle)) {
+        closeDropDowns(submenuToggle);
+      }
       setExpanded(submenuToggle, open);
       return;
     }
     if (!event.target.closest("[data-site-nav]")) {
-      closeAll(null);
+      closeDropDowns(null);
     }
   });
 
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
-      var open = document.querySelector("[data-submenu-toggle][aria-expanded='true']");
-      closeAll(null);
+      var open = document.querySelector("[data-submenu-toggle][aria-expanded='true']:not([data-nav-inline] *)");
+      closeDropDowns(null);
       if (open) {
         open.focus();
       }
