@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Runs the whole suite. DATABASE_URL picks the database (SQLite when unset).
+# Runs the whole suite: the unit and integration tests on both cores, then the browser tests
+# (which share one Chromium and run alone). Arguments, when given, go to a single pytest run.
+# DATABASE_URL picks the database (SQLite when unset).
 set -euo pipefail
 export DJANGO_SETTINGS_MODULE=cms.settings.test
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null
-exec .venv/bin/pytest "$@"
+if [ "$#" -gt 0 ]; then
+  exec .venv/bin/pytest "$@"
+fi
+.venv/bin/pytest -p no:cacheprovider -n 2 -m "not browser"
+.venv/bin/pytest -p no:cacheprovider -m browser
