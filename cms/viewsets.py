@@ -46,10 +46,9 @@ class ConferenceEditView(ScopedEditView):
         return buttons
 
 
-class ConferenceStatusView(WagtailAdminTemplateMixin, TemplateView):
-    """Confirm, then apply, one change of a conference's status."""
+class ConferenceScreenMixin(WagtailAdminTemplateMixin):
+    """An admin screen about one conference the user may change; any other answers 404."""
 
-    template_name = "cms/admin/conference_status.html"
     permission_policy = None
 
     def setup(self, request, *args, **kwargs):
@@ -57,6 +56,15 @@ class ConferenceStatusView(WagtailAdminTemplateMixin, TemplateView):
         self.conference = get_object_or_404(Conference, pk=kwargs["pk"])
         if not self.permission_policy.user_has_permission_for_instance(request.user, "change", self.conference):
             raise Http404
+
+
+class ConferenceStatusView(ConferenceScreenMixin, TemplateView):
+    """Confirm, then apply, one change of a conference's status."""
+
+    template_name = "cms/admin/conference_status.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
         if kwargs["status"] not in ConferenceStatus.values:
             raise Http404
         self.status = ConferenceStatus(kwargs["status"])
@@ -80,17 +88,10 @@ class ConferenceStatusView(WagtailAdminTemplateMixin, TemplateView):
         return redirect("conferences:edit", self.conference.pk)
 
 
-class ConferenceLayoutsView(WagtailAdminTemplateMixin, TemplateView):
+class ConferenceLayoutsView(ConferenceScreenMixin, TemplateView):
     """Every layout and colour style, each a link that previews the conference's site with it."""
 
     template_name = "cms/admin/conference_layouts.html"
-    permission_policy = None
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.conference = get_object_or_404(Conference, pk=kwargs["pk"])
-        if not self.permission_policy.user_has_permission_for_instance(request.user, "change", self.conference):
-            raise Http404
 
     def get_page_title(self):
         return _("Preview layouts: %(conference)s") % {"conference": self.conference}
