@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", page_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("payments/", include("commerce.webhook_urls")),
     path("", include("conference_pages.seo_urls")),
 ]
 
@@ -35,6 +36,7 @@ urlpatterns += i18n_patterns(
     ),
     path("_util/login/", LoginView.as_view(template_name="wagtailcore/login.html"), name="wagtailcore_login"),
     path("", include("search.urls")),
+    path("", include("commerce.urls")),
     re_path(r"^((?:[\w\-]+/)*)$", page_views.serve, name="wagtail_serve"),
     prefix_default_language=True,
 )

@@ -173,9 +173,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "static_collected")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Files only their owners and staff may see (payment proofs, invoices, receipts): never
+    # served by the web server, only by views that check who is asking.
+    "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -223,3 +227,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Payments. Secrets set per conference are stored encrypted with FIELD_ENCRYPTION_KEY (a Fernet
+# key; derived from SECRET_KEY when unset); the platform-wide values below are used by conferences
+# that leave theirs empty.
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", "")
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env("STRIPE_API_BASE", "")  # a local fake API in tests and the demo
+ALIPAY_APP_ID = env("ALIPAY_APP_ID", "")
+ALIPAY_APP_PRIVATE_KEY = env("ALIPAY_APP_PRIVATE_KEY", "")
+ALIPAY_PUBLIC_KEY = env("ALIPAY_PUBLIC_KEY", "")
+ALIPAY_GATEWAY = env("ALIPAY_GATEWAY", "")  # overrides the SDK's gateway (sandbox or a local fake)
+MAX_PROOF_UPLOAD_SIZE = 10 * 1024 * 1024

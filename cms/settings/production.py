@@ -38,6 +38,7 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": STORAGES["private"],  # noqa: F405
 }
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 # Wagtail's page preview shows the page in a same-origin frame, hence SAMEORIGIN (W019); HSTS

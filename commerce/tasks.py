@@ -1,0 +1,35 @@
+"""django-q2 entry points of ``commerce``: thin, each calls one service."""
+
+from commerce.services import orders
+
+SCHEDULES = (
+    # (task function, minutes between runs)
+    ("commerce.tasks.task_expire_orders", 5),
+    ("commerce.tasks.task_remind_unpaid", 15),
+    ("commerce.tasks.task_reconcile_alipay", 10),
+)
+
+
+def task_expire_orders():
+    return orders.expire_due_orders()
+
+
+def task_remind_unpaid():
+    return orders.remind_due_orders()
+
+
+def task_reconcile_alipay():
+    """Ask Alipay about payments whose asynchronous notification never arrived."""
+    from commerce.providers.alipay import reconcile_pending_payments
+
+    return reconcile_pending_payments()
+
+
+def ensure_schedules(**kwargs):
+    """Create the periodic tasks once (after ``migrate``); an operator's changes to them are kept."""
+    from django_q.models import Schedule
+
+    for func, minutes in SCHEDULES:
+        Schedule.objects.get_or_create(
+            func=func, defaults={"name": func.rsplit(".", 1)[-1], "schedule_type": Schedule.MINUTES, "minutes": minutes}
+        )
