@@ -82,6 +82,8 @@ class PaymentSettings(BilingualMixin, models.Model):
     alipay_sandbox = models.BooleanField(_("Alipay sandbox"), default=False)
     last_receipt_number = models.PositiveIntegerField(default=0, editable=False)
 
+    wagtail_reference_index_ignore = True  # business rows: no page or image references to track
+
     class Meta:
         verbose_name = _("payment settings")
         verbose_name_plural = _("payment settings")
@@ -113,6 +115,8 @@ class Order(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     closed_at = models.DateTimeField(_("cancelled or expired"), null=True, blank=True)
+
+    wagtail_reference_index_ignore = True  # business rows: no page or image references to track
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -149,6 +153,8 @@ class OrderLine(BilingualMixin, models.Model):
     quantity = models.PositiveIntegerField(_("quantity"), default=1, validators=[MinValueValidator(1)])
     amount = models.DecimalField(_("amount"), **MONEY)
 
+    wagtail_reference_index_ignore = True  # business rows: no page or image references to track
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("order line")
@@ -176,6 +182,8 @@ class Payment(models.Model):
     failure_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    wagtail_reference_index_ignore = True  # business rows: no page or image references to track
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -209,6 +217,8 @@ class TransferProof(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    wagtail_reference_index_ignore = True  # business rows: no page or image references to track
+
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         verbose_name = _("proof of transfer")
@@ -234,6 +244,8 @@ class Refund(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 
+    wagtail_reference_index_ignore = True  # business rows: no page or image references to track
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("refund")
@@ -255,6 +267,8 @@ class ProviderEvent(models.Model):
     payload = models.JSONField(default=dict)
     outcome = models.CharField(max_length=255, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
+
+    wagtail_reference_index_ignore = True  # business rows: no page or image references to track
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -289,6 +303,8 @@ class InvoiceRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    wagtail_reference_index_ignore = True  # business rows: no page or image references to track
+
     class Meta:
         ordering = ["-requested_at", "-id"]
         verbose_name = _("invoice request")
@@ -305,6 +321,8 @@ class Receipt(models.Model):
     conference = models.ForeignKey("cms.Conference", on_delete=models.PROTECT, related_name="+")
     number = models.PositiveIntegerField(_("number"))
     issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+
+    wagtail_reference_index_ignore = True  # business rows: no page or image references to track
 
     class Meta:
         ordering = ["conference", "number"]

@@ -52,6 +52,8 @@ class EmailLog(models.Model):
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("email")

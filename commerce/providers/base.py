@@ -69,8 +69,12 @@ def get_provider(key):
 
 
 def all_providers():
+    """Every provider, in the order of ``Provider`` (not the order their modules were imported in)."""
+    from commerce.enums import Provider
+
     get_provider("bank_transfer")
-    return list(_REGISTRY.values())
+    order = list(Provider.values)
+    return sorted(_REGISTRY.values(), key=lambda provider: order.index(provider.key) if provider.key in order else 99)
 
 
 def providers_for(payment_settings):
