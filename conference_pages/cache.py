@@ -1,8 +1,9 @@
 """Cached reads of the page tree that every page of a site renders (its menu, language links).
 
 Entries are keyed by a version number that any change to the tree bumps (publishing,
-unpublishing, moving or deleting a page, or changing a site), so a change shows at once in
-every language. The conference lookup of each request is cached the same way.
+unpublishing, moving or deleting a page, changing a site, or saving or deleting an image or a
+document), so a change shows at once in every language. The conference lookup of each request is
+cached the same way.
 """
 
 from django.core.cache import cache

@@ -456,10 +456,8 @@ def seed_sections(context):
     )
 
 
-def _png(width, height, top, bottom, *, rings=0, label=""):
-    """A generated picture: a vertical gradient with soft rings and an optional short label."""
-    import io
-
+def _gradient(width, height, top, bottom):
+    """A Pillow picture shading from ``top`` to ``bottom``."""
     from PIL import Image as PILImage
     from PIL import ImageDraw
 
@@ -469,6 +467,23 @@ def _png(width, height, top, bottom, *, rings=0, label=""):
         mix = y / max(height - 1, 1)
         colour = tuple(int(top[i] * (1 - mix) + bottom[i] * mix) for i in range(3))
         draw.line([(0, y), (width, y)], fill=colour)
+    return image
+
+
+def _encode(image, kind):
+    import io
+
+    buffer = io.BytesIO()
+    image.save(buffer, kind, **({"quality": 88} if kind == "JPEG" else {}))
+    return buffer.getvalue()
+
+
+def _png(width, height, top, bottom, *, rings=0, label=""):
+    """A generated picture: a vertical gradient with soft rings and an optional short label."""
+    from PIL import ImageDraw
+
+    image = _gradient(width, height, top, bottom)
+    draw = ImageDraw.Draw(image)
     for ring in range(rings):
         radius = height * (0.35 + 0.22 * ring)
         centre = (width * (0.78 - 0.05 * ring), height * (0.3 + 0.1 * ring))
@@ -476,18 +491,35 @@ def _png(width, height, top, bottom, *, rings=0, label=""):
         draw.ellipse(box, outline=(255, 255, 255), width=max(2, height // 120))
     if label:
         draw.text((width * 0.12, height * 0.32), label, fill=(255, 255, 255), font_size=height * 0.36)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
+    return _encode(image, "PNG")
 
 
-def _image(title, content, collection):
+def _portrait(top, bottom, size=600):
+    """A generated speaker portrait: a head-and-shoulders silhouette on a soft gradient (JPEG)."""
+    from PIL import Image as PILImage
+    from PIL import ImageDraw, ImageFilter
+
+    image = _gradient(size, size, top, bottom)
+    white = PILImage.new("RGB", (size, size), (255, 255, 255))
+    glow = PILImage.new("L", (size, size), 0)
+    ImageDraw.Draw(glow).ellipse([size * 0.1, size * 0.04, size * 0.9, size * 0.84], fill=70)
+    image.paste(white, mask=glow.filter(ImageFilter.GaussianBlur(size / 12)))
+    figure = PILImage.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(figure)
+    draw.ellipse([size * 0.12, size * 0.66, size * 0.88, size * 1.42], fill=220)  # shoulders
+    draw.rounded_rectangle([size * 0.42, size * 0.46, size * 0.58, size * 0.7], radius=size * 0.04, fill=220)
+    draw.ellipse([size * 0.335, size * 0.17, size * 0.665, size * 0.57], fill=220)  # head
+    image.paste(white, mask=figure.filter(ImageFilter.GaussianBlur(size / 200)))
+    return _encode(image, "JPEG")
+
+
+def _image(title, content, collection, *, extension="png"):
     from django.core.files.base import ContentFile
     from wagtail.images.models import Image
 
     existing = Image.objects.filter(title=title, collection=collection).first()
     return existing or Image.objects.create(
-        title=title, collection=collection, file=ContentFile(content, name=f"{title}.png")
+        title=title, collection=collection, file=ContentFile(content, name=f"{title}.{extension}")
     )
 
 
@@ -521,21 +553,29 @@ PARTNERS = [
     ("THU", "清华大学", "Tsinghua University", (75, 42, 123), "https://www.tsinghua.edu.cn/"),
     ("NCIC", "全国智能计算专业委员会", "National Committee on Intelligent Computing", (61, 74, 87), ""),
 ]
+# Speaker slug → the top and bottom colours of the background of the speaker's generated portrait.
+PORTRAITS = {
+    "zhou-tao": ((24, 62, 104), (96, 156, 208)),
+    "maria-rossi": ((122, 38, 58), (214, 120, 112)),
+    "li-na": ((20, 96, 84), (112, 190, 160)),
+}
 
 
 def seed_visuals(context):
-    """Banner, slideshow and partner logos of NCIC 2027 in both languages (once)."""
+    """Speaker portraits (where missing), then the banner, slideshow and partner logos of NCIC 2027
+    in both languages (once)."""
     from conference_pages.models import HomeSlide, Partner
     from conference_pages.services import conference_collection
 
     conference = context.conferences["ncic2027"]
+    collection = conference_collection(conference)
     homes = {
         home.locale.language_code: home
         for home in ConferenceHomePage.objects.filter(conference=conference).select_related("locale")
     }
+    _seed_portraits(homes.values(), collection)
     if homes[settings.LANGUAGE_CODE].banner_id:
         return
-    collection = conference_collection(conference)
     banner = _image("ncic2027-banner", _png(1920, 480, (11, 36, 64), (42, 122, 184), rings=3), collection)
     slides = [
         (_image(key, _png(1600, 640, top, bottom, rings=2), collection), zh, en) for key, top, bottom, zh, en in SLIDES
@@ -550,3 +590,16 @@ def seed_visuals(context):
         home.slides.set([HomeSlide(image=image, caption=en if english else zh) for image, zh, en in slides])
         home.partners.set([Partner(name=en if english else zh, logo=logo, url=url) for logo, zh, en, url in logos])
         home.save_revision().publish()
+
+
+def _seed_portraits(homes, collection):
+    """Give each demo speaker without a photo, in every language, a generated portrait (one image
+    per speaker, shared by the languages)."""
+    portraits = {}
+    for home in homes:
+        for speaker in SpeakerPage.objects.descendant_of(home).filter(slug__in=PORTRAITS, photo__isnull=True):
+            if speaker.slug not in portraits:
+                content = _portrait(*PORTRAITS[speaker.slug])
+                portraits[speaker.slug] = _image(f"speaker-{speaker.slug}", content, collection, extension="jpg")
+            speaker.photo = portraits[speaker.slug]
+            speaker.save_revision().publish()

@@ -1,9 +1,9 @@
 """Whole-page caching of conference sites for anonymous visitors.
 
 A page is cached under the current page-tree and conference versions (``conference_pages.cache``),
-so publishing, unpublishing, moving or deleting any page, or changing a conference or a site,
-makes every language show the change at once. A cached response is served before anything else
-touches the database: no SQL at all.
+so publishing, unpublishing, moving or deleting any page, replacing or deleting an image or a
+document, or changing a conference or a site, makes every language show the change at once. A
+cached response is served before anything else touches the database: no SQL at all.
 
 Not cached: anything but GET/HEAD, visitors with a session cookie (they may be signed in or
 previewing), the admin, site search, responses other than 200, and responses that set a cookie

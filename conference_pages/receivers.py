@@ -1,7 +1,10 @@
-"""Reactions of the website app to the core app's signals and to changes of the page tree."""
+"""Reactions of the website app to the core app's signals and to changes of the page tree and of
+the images and documents that pages show."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -24,3 +27,13 @@ post_delete.connect(bump_tree_version, sender=PageViewRestriction, dispatch_uid=
 post_save.connect(bump_conference_version, sender=Site, dispatch_uid="flock-site-save")
 post_delete.connect(bump_conference_version, sender=Site, dispatch_uid="flock-site-delete")
 post_save.connect(bump_conference_version, sender=Conference, dispatch_uid="flock-conference-save")
+
+# Cached pages, menus and visuals hold the addresses of image renditions and documents: replacing
+# or deleting a file (which needs no page to be published) shows at once too. The admin deletes an
+# image's renditions after saving its new file, so their deletion bumps the version again.
+for model in (get_image_model(), get_document_model()):
+    post_save.connect(bump_tree_version, sender=model, dispatch_uid=f"flock-media-save-{model._meta.label}")
+    post_delete.connect(bump_tree_version, sender=model, dispatch_uid=f"flock-media-delete-{model._meta.label}")
+post_delete.connect(
+    bump_tree_version, sender=get_image_model().get_rendition_model(), dispatch_uid="flock-rendition-delete"
+)

@@ -3,9 +3,15 @@ alternates and Open Graph data of each page.
 
 Only real pages are advertised: a page's aliases (synchronised copies of the Chinese page in the
 English tree) and the Chinese page served under ``/en/`` as a fallback have the original as their
-canonical address. Addresses are absolute on the host of the request. Every read runs a fixed
-number of queries whatever the number of pages; a page's head data is one query, cached until
-the page tree changes.
+canonical address. Addresses are absolute on the host of the request.
+
+A conference with a host of its own (a Wagtail ``Site`` rooted at its home page) is still served
+under the portal's address too, but its pages belong to its own host: their canonical addresses
+are there, and only that host's sitemaps list them. So each host's sitemaps list only addresses on
+that host, and no page is advertised twice.
+
+Every read runs a fixed number of queries whatever the number of pages; a page's head data is one
+query, cached until the page tree changes.
 """
 
 import functools
@@ -20,7 +26,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
-from django.utils.translation import to_locale
+from django.utils.translation import override, to_locale
 from wagtail.models import Page, Site
 
 from cms.enums import ConferenceStatus
@@ -90,26 +96,42 @@ def alternates(urls_by_code):
 # robots.txt and sitemaps -------------------------------------------------------------------------
 
 
-def _site_root_paths(request):
-    """The url paths of the request's site root page in each locale (Wagtail caches these)."""
-    site = Site.find_for_request(request)
-    if site is None:
-        return []
-    return [root.root_path for root in Site.get_site_root_paths() if root.site_id == site.pk]
+def _home_roots(page, root_paths):
+    """The roots (of ``Site.get_site_root_paths()``) of the sites ``page`` belongs to: the most
+    specific ones above it, so a conference's own site rather than the portal, which holds its pages
+    too. Several only when sites share a root page."""
+    roots = [root for root in root_paths if page.url_path.startswith(root.root_path)]
+    deepest = max((len(root.root_path) for root in roots), default=0)
+    return [root for root in roots if len(root.root_path) == deepest]
+
+
+def _belongs_to(page, site, root_paths):
+    return site is not None and any(root.site_id == site.pk for root in _home_roots(page, root_paths))
+
+
+def _any_under(paths):
+    return functools.reduce(operator.or_, (Q(home_pages__url_path__startswith=path) for path in paths))
 
 
 def served_conferences(request):
-    """Published and archived conferences whose website is served on the request's host: all of
-    them under the portal, or the one whose home page is the root of the host's own site."""
-    roots = _site_root_paths(request)
-    if not roots:
+    """Published and archived conferences whose website belongs to the request's host: those under
+    the portal without a host of their own, or the one whose home page is the root of the host's
+    own site."""
+    site = Site.find_for_request(request)
+    root_paths = Site.get_site_root_paths()
+    own = [root.root_path for root in root_paths if site is not None and root.site_id == site.pk]
+    if not own:
         return Conference.objects.none()
-    under_site = functools.reduce(operator.or_, (Q(home_pages__url_path__startswith=root) for root in roots))
-    return (
-        Conference.objects.filter(under_site, home_pages__live=True, status__in=VISIBLE_STATUSES)
-        .distinct()
-        .order_by("slug")
-    )
+    # Roots of other sites deeper in this site's tree: the conferences there belong to those hosts.
+    deeper = [
+        root.root_path
+        for root in root_paths
+        if any(root.root_path.startswith(path) and len(root.root_path) > len(path) for path in own)
+    ]
+    conferences = Conference.objects.filter(_any_under(own), home_pages__live=True, status__in=VISIBLE_STATUSES)
+    if deeper:
+        conferences = conferences.exclude(_any_under(deeper))
+    return conferences.distinct().order_by("slug")
 
 
 def serves_portal(request):
@@ -161,8 +183,11 @@ def _advertised(pages):
 
 
 def sitemap_entries(pages, *, request):
-    """One entry per page, with its ``lastmod`` and the alternates of its translation group."""
-    pages = list(pages)
+    """One entry per page that belongs to the request's site, with its ``lastmod`` and the
+    alternates of its translation group."""
+    site = Site.find_for_request(request)
+    root_paths = Site.get_site_root_paths()
+    pages = [page for page in pages if _belongs_to(page, site, root_paths)]
     groups = {}
     for page in pages:
         url = page.get_url(request=request)
@@ -232,6 +257,21 @@ def page_meta(page, *, request, conference=None):
     )
 
 
+def _canonical_url(page, request, site):
+    """``page``'s address on the site it belongs to (see ``_home_roots``): relative on the
+    request's site ``site``, absolute on another (a conference's own host, seen under the portal).
+
+    Wagtail's ``get_url`` would prefer the request's site, and without a request it takes the first
+    site in its order, which is not always the most specific one across languages.
+    """
+    homes = _home_roots(page, Site.get_site_root_paths())
+    if not homes or _belongs_to(page, site, homes):
+        return page.get_url(request=request)
+    root = homes[0]
+    with override(root.language_code):
+        return root.root_url + reverse("wagtail_serve", args=[page.url_path[len(root.root_path) :]])
+
+
 def _live_translations(page, request):
     site = Site.find_for_request(request)
 
@@ -241,7 +281,7 @@ def _live_translations(page, request):
             {
                 "pk": translation.pk,
                 "code": translation.locale.language_code,
-                "url": translation.get_url(request=request),
+                "url": _canonical_url(translation, request, site),
                 "alias_of": translation.alias_of_id,
             }
             for translation in pages

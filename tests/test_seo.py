@@ -1,5 +1,6 @@
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -70,6 +71,17 @@ def parse_sitemap(response):
         }
         for url in root.findall("sm:url", NAMESPACES)
     }
+
+
+def sitemap_locs(client, host):
+    """Every address listed by the sitemaps that ``host``'s robots.txt names (all on ``host``)."""
+    locs = set()
+    for line in client.get("/robots.txt", HTTP_HOST=host).content.decode().splitlines():
+        if line.startswith("Sitemap: "):
+            sitemap = urlsplit(line.removeprefix("Sitemap: "))
+            assert sitemap.netloc == host
+            locs |= set(parse_sitemap(client.get(sitemap.path, HTTP_HOST=host)))
+    return locs
 
 
 def lastmods(response):
@@ -250,6 +262,22 @@ def test_sitemaps_on_a_conference_host_use_its_addresses_and_only_its_pages(
     assert client.get("/sitemap_portal.xml", **own_host).status_code == 404
 
 
+def test_conference_with_its_own_host_is_only_in_that_hosts_sitemaps(client, make_conference, conference, own_host):
+    make_conference(slug="other2027")
+
+    portal_locs = sitemap_locs(client, "testserver")
+    own_locs = sitemap_locs(client, "ncic2027.example.org")
+
+    assert portal_locs == {*default_site_map(prefix="other2027/"), f"{ORIGIN}/zh-hans/", f"{ORIGIN}/en/"}
+    assert own_locs == set(default_site_map(origin="http://ncic2027.example.org", prefix=""))
+    assert client.get("/sitemap-ncic2027.xml").status_code == 404
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    assert [loc.text for loc in index.findall("sm:sitemap/sm:loc", NAMESPACES)] == [
+        "http://testserver/sitemap-other2027.xml",
+        "http://testserver/sitemap_portal.xml",
+    ]
+
+
 @pytest.mark.parametrize("extra_pages", [0, 25])
 def test_sitemap_query_count_does_not_grow_with_pages(client, conference, extra_pages):
     about = column(conference, "zh-hans", "about")
@@ -359,6 +387,24 @@ def test_head_on_a_conference_host_uses_its_addresses(client, conference, own_ho
         ("alternate", "en", "http://ncic2027.example.org/en/about/"),
         ("alternate", "x-default", "http://ncic2027.example.org/zh-hans/about/"),
     ]
+
+
+# The host's site may be rooted at the home page in either language.
+@pytest.mark.parametrize("root_language", ["zh-hans", "en"])
+def test_page_of_a_conference_with_its_own_host_is_canonical_there_when_seen_under_the_portal(
+    client, conference, root_language
+):
+    Site.objects.create(hostname="ncic2027.example.org", port=80, root_page=home(conference, root_language))
+
+    tags = head(client, "/en/ncic2027/about/")
+
+    assert tags.links == [
+        ("canonical", None, "http://ncic2027.example.org/en/about/"),
+        ("alternate", "zh-Hans", "http://ncic2027.example.org/zh-hans/about/"),
+        ("alternate", "en", "http://ncic2027.example.org/en/about/"),
+        ("alternate", "x-default", "http://ncic2027.example.org/zh-hans/about/"),
+    ]
+    assert ("og:url", "http://ncic2027.example.org/en/about/") in tags.metas
 
 
 @pytest.mark.parametrize(

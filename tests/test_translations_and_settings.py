@@ -7,10 +7,11 @@ import polib
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from wagtail.images.models import Image
 
 from cms.demo import seed_demo
 from cms.models import Conference, EmailLog, User
-from conference_pages.models import ArticlePage, ColumnPage, ConferenceHomePage
+from conference_pages.models import ArticlePage, ColumnPage, ConferenceHomePage, SpeakerPage
 
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -97,8 +98,14 @@ def test_seed_demo_is_idempotent(capsys):
         ColumnPage.objects.count(),
         ArticlePage.objects.count(),
         EmailLog.objects.count(),
+        Image.objects.count(),
     )
-    revisions = sorted(ConferenceHomePage.objects.values_list("latest_revision_id", flat=True))
+    revisions = sorted(
+        [
+            *ConferenceHomePage.objects.values_list("latest_revision_id", flat=True),
+            *SpeakerPage.objects.values_list("latest_revision_id", flat=True),
+        ]
+    )
 
     call_command("seed_demo")
 
@@ -109,10 +116,25 @@ def test_seed_demo_is_idempotent(capsys):
         ColumnPage.objects.count(),
         ArticlePage.objects.count(),
         EmailLog.objects.count(),
+        Image.objects.count(),
     )
-    assert revisions == sorted(ConferenceHomePage.objects.values_list("latest_revision_id", flat=True))
+    assert revisions == sorted(
+        [
+            *ConferenceHomePage.objects.values_list("latest_revision_id", flat=True),
+            *SpeakerPage.objects.values_list("latest_revision_id", flat=True),
+        ]
+    )
     assert "organizer@ncic2027.flock.example / flock-demo-2027" in first
-    assert counts[:5] == (2, 2, 4, 24, 14)
+    assert counts[:5] == (2, 10, 4, 24, 14)
+    # Every featured speaker has a portrait, in both languages, in the conference's collection.
+    featured = SpeakerPage.objects.filter(featured=True).order_by("slug", "locale__language_code")
+    assert list(featured.values_list("slug", "locale__language_code", "photo__title", "photo__collection__name")) == [
+        (slug, language, f"speaker-{slug}", "ncic2027")
+        for slug in ["li-na", "maria-rossi", "zhou-tao"]
+        for language in ["en", "zh-hans"]
+    ]
+    assert {speaker.photo.file.name.rsplit(".", 1)[-1] for speaker in featured} == {"jpg"}
+    assert {(speaker.photo.width, speaker.photo.height) for speaker in featured} == {(600, 600)}
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
-// The home page slideshow: previous/next and dot buttons, arrow keys, autoplay that pauses on
-// hover, on focus and with the pause button, and never starts for visitors who prefer reduced motion.
+// The home page slideshow: previous/next and dot buttons, arrow keys, autoplay that pauses while
+// the pointer is over it or the focus is inside it (until both have left) and with the pause
+// button, and never starts for visitors who prefer reduced motion.
 (function () {
   "use strict";
 
@@ -13,6 +14,7 @@
     var timer = null;
     var pausedByVisitor = reduceMotion;
     var hovered = false;
+    var focused = false;
 
     if (slides.length < 2) {
       return;
@@ -44,7 +46,7 @@
 
     function start() {
       stop();
-      if (!pausedByVisitor && !hovered) {
+      if (!pausedByVisitor && !hovered && !focused) {
         timer = window.setInterval(function () { show(current + 1); }, interval);
       }
     }
@@ -72,9 +74,9 @@
     });
     root.addEventListener("mouseenter", function () { hovered = true; stop(); });
     root.addEventListener("mouseleave", function () { hovered = false; start(); });
-    root.addEventListener("focusin", function () { hovered = true; stop(); });
+    root.addEventListener("focusin", function () { focused = true; stop(); });
     root.addEventListener("focusout", function (event) {
-      if (!root.contains(event.relatedTarget)) { hovered = false; start(); }
+      if (!root.contains(event.relatedTarget)) { focused = false; start(); }
     });
 
     if (pauseButton) {
