@@ -18,8 +18,14 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are r
 
 
 def payment_settings_for(conference):
-    settings_row, _created = PaymentSettings.objects.get_or_create(conference=conference)
-    return settings_row
+    """The conference's payment settings (created with the defaults on first use); kept on the
+    conference instance, so one request reads them once."""
+    try:
+        return conference.payment_settings
+    except PaymentSettings.DoesNotExist:
+        settings_row, _created = PaymentSettings.objects.get_or_create(conference=conference)
+        conference.payment_settings = settings_row
+        return settings_row
 
 
 def order_code_prefix(conference):

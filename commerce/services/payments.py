@@ -18,7 +18,7 @@ from commerce.services.orders import mark_order_paid, payment_settings_for
 from commerce.signals import payment_state_changed
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def set_payment_state(*, payment, new_state, user=None, reason=""):
     """Move a payment along the table, judged by its state in the database (the row is locked).
     Side effects: an audit entry on its order and ``payment_state_changed``."""
@@ -91,7 +91,7 @@ class Outcome:
     AMOUNT_MISMATCH = "amount_mismatch"  # refused; the order is flagged
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def confirm_payment(*, payment, amount, currency=None, reference="", user=None):
     """The provider (or finance staff) says ``amount`` of ``payment`` has arrived; returns an
     ``Outcome``.
@@ -127,7 +127,7 @@ def confirm_payment(*, payment, amount, currency=None, reference="", user=None):
     return Outcome.LATE if payment.late else Outcome.DOUBLE
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def fail_payment(*, payment, reason="", user=None):
     """The provider says the payment failed or was abandoned. A confirmed payment stays confirmed."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
@@ -136,7 +136,7 @@ def fail_payment(*, payment, reason="", user=None):
     return set_payment_state(payment=payment, new_state=PaymentState.FAILED, user=user, reason=reason)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def mark_payment_pending(*, payment, reference=""):
     """The provider accepted the payment request and waits for the payer."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)

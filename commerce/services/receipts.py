@@ -5,7 +5,7 @@ from django.db import transaction
 from commerce.models import PaymentSettings, Receipt
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def issue_receipt(*, order):
     """Give a paid order the next receipt number of its conference (once). The counter row is
     locked, so concurrent payments never share or skip a number."""
