@@ -198,3 +198,27 @@ def test_an_expired_order_without_money_cannot_be_reactivated(order, superuser):
 
     with pytest.raises(IllegalTransition):
         reactivate_order(order=order, user=superuser)
+
+
+def test_expiry_reminders_and_alipay_queries_are_scheduled_once(db):
+    from django_q.models import Schedule
+
+    from commerce.tasks import SCHEDULES, ensure_schedules
+
+    Schedule.objects.all().delete()
+    ensure_schedules()
+    Schedule.objects.filter(func="commerce.tasks.task_expire_orders").update(minutes=2)
+    ensure_schedules()
+
+    assert sorted(Schedule.objects.values_list("func", "minutes")) == sorted(
+        [(func, 2 if func.endswith("expire_orders") else minutes) for func, minutes in SCHEDULES]
+    )
+
+
+def test_the_expiry_task_expires_due_orders(order):
+    from commerce.tasks import task_expire_orders
+
+    Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert task_expire_orders() == 1
+    assert Order.objects.get(pk=order.pk).state == OrderState.EXPIRED
