@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from commerce.viewsets import FinanceViewSetGroup
+
 LOG_ACTIONS = {
     "flock.order.create": (_("Create order"), _("Order created")),
     "flock.order.change": (_("Change order"), _("Order changed")),
@@ -18,7 +20,13 @@ LOG_ACTIONS = {
     "flock.refund.finish": (_("Finish refund"), _("Refund finished")),
     "flock.invoice.request": (_("Request invoice"), _("Invoice requested")),
     "flock.invoice.issue": (_("Issue invoice"), _("Invoice issued")),
+    "flock.payment_settings.change": (_("Change payment settings"), _("Payment settings changed")),
 }
+
+
+@hooks.register("register_admin_viewset")
+def register_finance_viewsets():
+    return FinanceViewSetGroup()
 
 
 @hooks.register("register_log_actions")
