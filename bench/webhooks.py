@@ -47,7 +47,6 @@ WARMUP_ORDERS = 300
 CONNECTIONS = 16
 THREADS = 2
 WORKERS = 2
-GUNICORN_THREADS = 4
 WARMUP_SECONDS = 2
 RUN_SECONDS = 10
 DUPLICATE_DISTANCE = 7
@@ -116,8 +115,7 @@ def start_gunicorn(environment, port, error_log):
         str(Path(PYTHON).with_name("gunicorn")),
         "cms.wsgi:application",
         "--workers", str(WORKERS),
-        "--worker-class", "gthread",
-        "--threads", str(GUNICORN_THREADS),
+        "--worker-class", "sync",
         "--bind", f"{HOST}:{port}",
         "--error-logfile", str(error_log),
         "--log-level", "warning",

@@ -143,13 +143,19 @@ def _seed_orders(conference, people, finance):
         user=wang,
     )
     # Paid by Alipay.
-    _paid(create_order(conference=conference, purchaser=chen, items=[_item("student", STUDENT)]), "alipay", "2027031522001")
+    _paid(
+        create_order(conference=conference, purchaser=chen, items=[_item("student", STUDENT)]),
+        "alipay",
+        "2027031522001",
+    )
     # Paid by bank transfer, then partly refunded (the banquet was cancelled for this guest).
     partly = create_order(
         conference=conference, purchaser=smith, items=[_item("regular", REGULAR), _item("banquet", BANQUET, 2)]
     )
     payment = _paid(partly, "bank_transfer", "")
-    refund_payment(payment=payment, amount="300.00", reason="One banquet seat cancelled", user=finance, request_key="demo-1")
+    refund_payment(
+        payment=payment, amount="300.00", reason="One banquet seat cancelled", user=finance, request_key="demo-1"
+    )
     # Paid, then fully refunded (the attendee could not come).
     full = create_order(conference=conference, purchaser=zhao, items=[_item("student", STUDENT)])
     payment = _paid(full, "bank_transfer", "")

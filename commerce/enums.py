@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrderState(models.TextChoices):
@@ -57,7 +58,7 @@ class Provider(models.TextChoices):
 
 
 class RefundState(models.TextChoices):
-    PENDING = "pending", _("In progress")
+    PENDING = "pending", pgettext_lazy("refund", "In progress")
     DONE = "done", _("Refunded")
     FAILED = "failed", _("Failed")
 
@@ -65,7 +66,7 @@ class RefundState(models.TextChoices):
 class ProofState(models.TextChoices):
     PENDING = "pending", _("Waiting for review")
     ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("proof of transfer", "Rejected")
 
 
 class InvoiceKind(models.TextChoices):

@@ -1,7 +1,7 @@
 """The columns of the finance exports (orders, payments, invoice requests) for the finance office.
 
 Each export is a mapping ``name -> (heading, value(row))`` that the admin listings turn into an
-XLSX or CSV file (``commerce.viewsets.ExportColumnsMixin``). Values are plain: numbers stay
+XLSX or CSV file (``commerce.viewsets.common.ExportColumnsMixin``). Values are plain: numbers stay
 ``Decimal`` (numeric cells in Excel), times are shown in the conference's own time zone, and the
 querysets of ``*_for_export`` fetch everything a row needs in a fixed number of queries.
 """

@@ -231,6 +231,18 @@ def test_link_page_to_missing_feature_leads_home(client, conference):
     assert (response.status_code, response["Location"]) == (302, "/zh-hans/ncic2027/")
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_link_page_to_my_orders_leads_to_the_payer_pages(client, conference, language):
+    add_page(
+        home(conference),
+        LinkPage(title="我的订单", slug="orders", feature=FlockFeature.MY_ORDERS, locale=home(conference).locale),
+    )
+
+    response = client.get(f"/{language}/ncic2027/orders/")
+
+    assert (response.status_code, response["Location"]) == (302, f"/{language}/_orders/ncic2027/")
+
+
 def test_link_page_needs_exactly_one_target(conference):
     for fields in ({}, {"link_url": "https://x.example.org", "feature": FlockFeature.SEARCH}):
         page = LinkPage(title="x", slug="x", **fields)

@@ -18,7 +18,7 @@ from commerce.services.orders import mark_order_paid, payment_settings_for
 from commerce.signals import payment_state_changed
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def set_payment_state(*, payment, new_state, user=None, reason=""):
     """Move a payment along the table, judged by its state in the database (the row is locked).
     Side effects: an audit entry on its order and ``payment_state_changed``."""

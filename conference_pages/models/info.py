@@ -76,6 +76,7 @@ class FlockFeature(models.TextChoices):
     REGISTRATION = "registration", _("Registration")
     SUBMISSION = "submission", _("Paper submission")
     MY_CONFERENCE = "my_conference", _("My conference")
+    MY_ORDERS = "my_orders", _("My orders")
     SEARCH = "search", _("Site search")
 
 
@@ -85,6 +86,7 @@ FEATURE_URLS = {
     FlockFeature.REGISTRATION: "attendance:register",
     FlockFeature.SUBMISSION: "submissions:submit",
     FlockFeature.MY_CONFERENCE: "attendance:my_conference",
+    FlockFeature.MY_ORDERS: "commerce:my_orders",
     FlockFeature.SEARCH: "site_search",
 }
 

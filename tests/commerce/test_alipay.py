@@ -182,10 +182,7 @@ def test_start_refuses_an_order_in_another_currency(alipay_settings, make_order,
     with pytest.raises(PaymentError) as error:
         start(order, "page")
 
-    assert (
-        str(error.value.message)
-        == "Alipay takes payments in Chinese yuan (CNY) only. Please choose another way to pay."
-    )
+    assert str(error.value.message) == "支付宝只支持人民币（CNY）付款，请选择其他付款方式。"
     assert Payment.objects.filter(order=order).count() == 0
 
 

@@ -217,10 +217,7 @@ def test_a_stripe_error_is_a_friendly_payment_error_and_nothing_is_kept(order, r
     with pytest.raises(PaymentError) as raised:
         start_payment(order=order, provider_key="stripe", request=rf.get("/"))
 
-    assert str(raised.value.message) == (
-        "The online payment service could not start the payment. Please try again in a few minutes or choose "
-        "another way to pay."
-    )
+    assert str(raised.value.message) == "在线支付服务未能发起付款。请几分钟后再试，或选择其他付款方式。"
     assert Payment.objects.filter(order=order).count() == 0
 
 
@@ -402,7 +399,7 @@ def test_an_expired_session_fails_the_payment_and_the_payer_may_try_again(order,
 
     assert (response.status_code, response.content) == (200, b"failed")
     assert states(order, payment) == (OrderState.PENDING, "", PaymentState.FAILED)
-    assert payment.failure_reason == "The payment page expired."
+    assert payment.failure_reason == "付款页面已过期。"
     retry, new_session = pay(order)
     assert retry.pk != payment.pk
     assert new_session["id"] != session["id"]
@@ -594,7 +591,7 @@ def test_stripe_refusing_a_refund_is_a_refund_error(paid, fake_stripe, superuser
     refund = Refund.objects.get()
     assert (refund.state, refund.failure_reason) == (
         RefundState.FAILED,
-        "Stripe refused the refund: Charge has already been refunded.",
+        "Stripe 拒绝了退款：Charge has already been refunded.",
     )
     assert Order.objects.get(pk=paid.order_id).state == OrderState.PAID
     assert fake_stripe.refunds == {}
