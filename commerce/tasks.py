@@ -19,10 +19,18 @@ def task_remind_unpaid():
 
 
 def task_reconcile_alipay():
-    """Ask Alipay about payments whose asynchronous notification never arrived."""
-    from commerce.providers.alipay import reconcile_pending_payments
+    """Apply recorded notifications whose task never ran, then ask Alipay about payments whose
+    asynchronous notification never arrived."""
+    from commerce.providers.alipay import apply_stale_queued_events, reconcile_pending_payments
 
+    apply_stale_queued_events()
     return reconcile_pending_payments()
+
+
+def task_apply_alipay_event(*, event_pk):
+    from commerce.providers.alipay import apply_queued_event
+
+    return apply_queued_event(event_pk=event_pk)
 
 
 def ensure_schedules(**kwargs):

@@ -171,6 +171,62 @@ def apply_trade(*, payment, trade, event_id):
     return outcome
 
 
+QUEUED = "queued"
+QUEUED_GRACE = timedelta(minutes=5)
+
+
+def accept_notification(*, payment, trade, event_id):
+    """Record a verified notification (once) and apply it after Alipay has its answer: the
+    webhook answers in a few milliseconds, and a task does the fulfilment (``apply_queued_event``).
+    A recorded event is never lost: ``apply_stale_queued_events`` picks up any whose task did not
+    run. Returns the event's outcome so far (``queued``, or ``duplicate``)."""
+    # record_event's own transaction is the only one: no savepoint, and the task is queued as
+    # soon as the event row is committed.
+    event, created = record_event(
+        provider=Provider.ALIPAY,
+        event_id=event_id,
+        conference=payment.order.conference,
+        kind=trade.get("trade_status", ""),
+        payload=trade,
+        order=payment.order,
+        outcome=QUEUED,
+    )
+    if not created:
+        return Outcome.DUPLICATE
+    transaction.on_commit(lambda: _enqueue(event.pk))
+    return QUEUED
+
+
+def _enqueue(event_pk):
+    from django_q.tasks import async_task
+
+    async_task("commerce.tasks.task_apply_alipay_event", event_pk=event_pk, task_name=f"alipay-event-{event_pk}")
+
+
+def apply_queued_event(*, event_pk):
+    """Apply one recorded notification; idempotent (an event applied already is left alone).
+    Locks the order first, as every payment change does, then the event."""
+    event = ProviderEvent.objects.select_related("conference").get(pk=event_pk)
+    if event.outcome != QUEUED:
+        return event.outcome
+    payment = find_payment(event.conference, event.payload.get("out_trade_no", ""))
+    with transaction.atomic():
+        Order.objects.select_for_update().get(pk=payment.order_id)
+        event = ProviderEvent.objects.select_for_update().get(pk=event_pk)
+        if event.outcome != QUEUED:
+            return event.outcome
+        event.outcome = _apply_status(Payment.objects.get(pk=payment.pk), event.payload, event.kind)
+        event.save(update_fields=["outcome"])
+    return event.outcome
+
+
+def apply_stale_queued_events(*, now=None):
+    """Apply notifications recorded more than a few minutes ago whose task never ran."""
+    now = now or timezone.now()
+    stale = ProviderEvent.objects.filter(provider=Provider.ALIPAY, outcome=QUEUED, received_at__lte=now - QUEUED_GRACE)
+    return [apply_queued_event(event_pk=pk) for pk in stale.values_list("pk", flat=True)]
+
+
 def _apply_status(payment, trade, status):
     if status in PAID_STATUSES:
         if payment.state == PaymentState.REFUNDED:
@@ -274,13 +330,18 @@ class Alipay(PaymentProvider):
         if ProviderEvent.objects.filter(provider=Provider.ALIPAY, event_id=event_id).exists():
             return _answer(True)  # a repeated delivery: answered without taking any lock
         payment = find_payment(conference, notice.get("out_trade_no", ""))
-        if payment is None or _decimal(notice.get("total_amount")) is None:
+        amount = _decimal(notice.get("total_amount"))
+        if payment is None or amount is None:
             logger.warning(
                 "Alipay notification for %s names no payment: %s", conference.slug, notice.get("out_trade_no")
             )
             return _answer(False)
-        outcome = apply_trade(payment=payment, trade=notice, event_id=event_id)
-        return _answer(outcome != Outcome.AMOUNT_MISMATCH)
+        if amount != payment.amount:
+            # Refused at once (and the order flagged): Alipay is told, finance sees it.
+            outcome = apply_trade(payment=payment, trade=notice, event_id=event_id)
+            return _answer(outcome != Outcome.AMOUNT_MISMATCH)
+        accept_notification(payment=payment, trade=notice, event_id=event_id)
+        return _answer(True)
 
     def refund(self, *, refund):
         """``alipay.trade.refund``; ``out_request_no`` (our idempotency key) makes a repeated

@@ -125,9 +125,11 @@ def mark_order_paid(*, order, user=None):
     order.paid_at = timezone.now()
     order.attention = ""
     order.save(update_fields=["state", "paid_at", "attention"])
-    issue_receipt(order=order)
     order_paid.send(sender=Order, order=order)
     notify_order_paid(order=order)
+    # Last: the receipt counter is one row per conference, locked until the transaction ends;
+    # taking it late keeps concurrent payments of one conference from queueing behind each other.
+    issue_receipt(order=order)
     return order
 
 

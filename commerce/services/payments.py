@@ -155,10 +155,11 @@ def flag_order(*, order, attention, data=None, user=None):
     log(instance=order, action="flock.order.flag", user=user, data={"attention": attention, **(data or {})})
 
 
-def record_event(*, provider, event_id, conference=None, kind="", payload=None, order=None):
+def record_event(*, provider, event_id, conference=None, kind="", payload=None, order=None, outcome=""):
     """Store a provider's notification once. Returns ``(event, created)``; ``created`` is false for
-    a duplicate. Must run inside the caller's transaction, which also applies the event, so that
-    an event that failed to apply is not remembered and the provider's retry is handled."""
+    a duplicate. Must run inside the caller's transaction, which also applies the event (or queues
+    it: ``outcome="queued"``), so that an event that was not handled is not remembered and the
+    provider's retry is handled."""
     try:
         with transaction.atomic():
             event = ProviderEvent.objects.create(
@@ -168,6 +169,7 @@ def record_event(*, provider, event_id, conference=None, kind="", payload=None, 
                 kind=kind,
                 payload=payload or {},
                 order=order,
+                outcome=outcome,
             )
     except IntegrityError:
         return ProviderEvent.objects.get(provider=provider, event_id=event_id), False

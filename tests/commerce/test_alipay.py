@@ -17,7 +17,7 @@ from django.utils import timezone
 from commerce.enums import Attention, OrderState, PaymentState, RefundState
 from commerce.exceptions import PaymentError, RefundError
 from commerce.models import Payment, ProviderEvent, Refund
-from commerce.providers.alipay import qr_svg, reconcile_pending_payments
+from commerce.providers.alipay import apply_queued_event, apply_stale_queued_events, qr_svg, reconcile_pending_payments
 from commerce.providers.base import get_provider
 from commerce.services.orders import create_order, expire_order
 from commerce.services.payments import start_payment
@@ -64,11 +64,13 @@ def alipay_settings(payment_settings, gateway):
 
 
 @pytest.fixture
-def notify(client):
-    """Post a notification to Flock as Alipay does (form-encoded)."""
+def notify(client, django_capture_on_commit_callbacks):
+    """Post a notification to Flock as Alipay does (form-encoded); the fulfilment task it queues
+    runs when the request's transaction commits (inline: the task queue is synchronous in tests)."""
 
     def post(params):
-        return client.post(NOTIFY_PATH, data=urlencode(params), content_type="application/x-www-form-urlencoded")
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(NOTIFY_PATH, data=urlencode(params), content_type="application/x-www-form-urlencoded")
 
     return post
 
@@ -262,6 +264,28 @@ def test_notification_of_a_paid_trade_marks_the_order_paid(
     assert ProviderEvent.objects.get().payload == notice  # the SDK's verify() popped sign_type from a copy
     assert [(mail.to, mail.subject) for mail in mailoutbox] == [
         (["li.lei@example.edu.cn"], f"[NCIC 2027] 订单 {order.code} 已收到付款")
+    ]
+
+
+def test_notification_is_answered_first_and_fulfilled_by_its_task(alipay_settings, order, client, mailoutbox):
+    payment, _result = start(order, "page")
+    notice = paid_notice(payment)
+
+    # No commit, so the queued task does not run: the answer does not wait for the fulfilment.
+    response = client.post(NOTIFY_PATH, data=urlencode(notice), content_type="application/x-www-form-urlencoded")
+
+    assert (response.status_code, response.content) == (200, b"success")
+    reload(order)
+    assert order.state == OrderState.PENDING
+    event = ProviderEvent.objects.get()
+    assert event.outcome == "queued"
+    assert apply_stale_queued_events() == []  # still in its grace period: the task will come
+    assert apply_stale_queued_events(now=timezone.now() + timedelta(minutes=6)) == ["confirmed"]
+    assert apply_queued_event(event_pk=event.pk) == "confirmed"  # a second run changes nothing
+    reload(order, payment)
+    assert (order.state, payment.state, order.receipt.number) == (OrderState.PAID, PaymentState.CONFIRMED, 1)
+    assert events() == [
+        ("alipay", "notify-2027030122001446000000000001-TRADE_SUCCESS", "TRADE_SUCCESS", "confirmed", order.code)
     ]
 
 
