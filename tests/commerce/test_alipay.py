@@ -752,7 +752,7 @@ def test_paying_on_this_computer_redirects_to_the_cashier(alipay_settings, order
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_notifications_confirm_once(postgres_only, alipay_settings, make_order, gateway):
     orders = [make_order() for _ in range(3)]
     notices = []

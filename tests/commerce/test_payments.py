@@ -172,7 +172,7 @@ def test_secrets_are_stored_encrypted_and_the_environment_is_the_fallback(paymen
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_confirmations_pay_once_and_receipts_stay_gapless(postgres_only, make_order):
     orders = [make_order() for _ in range(4)]
     payments = [

@@ -28,7 +28,7 @@ def fake_stripe(settings):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_deliveries_of_one_event_pay_the_order_once(
     postgres_only, fake_stripe, payment_settings, make_order, rf, mailoutbox
 ):
