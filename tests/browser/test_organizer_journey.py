@@ -53,6 +53,7 @@ def test_organizer_imports_committee_with_preview(page, demo_site, screenshot, t
     screenshot("03-roles-after-import")
     assert sorted(ConferenceRole.objects.filter(conference__slug="ncic2027").values_list("user__email", "role")) == [
         ("chen.jing@example.org", Role.EDITOR),
+        ("finance@ncic2027.flock.example", Role.FINANCE),
         ("organizer@ncic2027.flock.example", Role.ORGANIZER),
         ("wang.qiang@example.org", Role.REVIEW_CHAIR),
     ]
