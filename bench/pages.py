@@ -86,10 +86,10 @@ class LoadResult:
     socket_errors: int
 
 
-def django_env(settings, **extra):
+def django_env(settings, *, database_url=DATABASE_URL, **extra):
     """The environment of a Django process that uses the bench database."""
     environment = dict(os.environ)
-    environment.update(DJANGO_SETTINGS_MODULE=settings, DATABASE_URL=DATABASE_URL, PYTHONUNBUFFERED="1")
+    environment.update(DJANGO_SETTINGS_MODULE=settings, DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
     environment.update(extra)
     return environment
 
@@ -110,13 +110,13 @@ def run(command, *, environment=None, timeout=300, capture=False):
     return completed.stdout if capture else None
 
 
-def recreate_database():
-    """Drop ``flock_bench`` if it exists and create it empty."""
+def recreate_database(name=DB_NAME):
+    """Drop the database ``name`` if it exists and create it empty."""
     import psycopg
 
     with psycopg.connect(f"{DB_SERVER}/postgres", autocommit=True, connect_timeout=5) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DB_NAME}"')
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def build_data():
@@ -225,12 +225,12 @@ def stop(server):
         server.wait(timeout=STOP_TIMEOUT)
 
 
-def drive(wrk, script, port, path, seconds):
+def drive(wrk, script, port, path, seconds, *, threads=WRK_THREADS, connections=WRK_CONNECTIONS):
     """Run wrk against ``path`` for ``seconds`` and return what it measured."""
     command = [
         wrk,
-        f"--threads={WRK_THREADS}",
-        f"--connections={WRK_CONNECTIONS}",
+        f"--threads={threads}",
+        f"--connections={connections}",
         f"--duration={seconds}s",
         "--timeout=5s",
         f"--script={script}",
@@ -446,18 +446,19 @@ def capture_queries():
 STEPS = {"columns": add_columns, "queries": capture_queries}
 
 
-def main():
+def main(name=__file__, steps=None, run_benchmark=None, doc=__doc__):
     """Run the benchmark, or one of its Django steps when ``--step`` names it."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
+    steps = STEPS if steps is None else steps
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--step", choices=sorted(steps), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     try:
         if arguments.step:
-            STEPS[arguments.step]()
+            steps[arguments.step]()
         else:
-            benchmark()
+            (run_benchmark or benchmark)()
     except BenchError as exc:
-        print(f"bench/pages.py: {exc}", file=sys.stderr)
+        print(f"bench/{Path(name).name}: {exc}", file=sys.stderr)
         return 1
     return 0
 

@@ -18,7 +18,6 @@ Run from the project root: ``.venv/bin/python bench/webhooks.py``. In one run it
 It exits non-zero only when a step fails to run, not when a target is missed.
 """
 
-import argparse
 import json
 import os
 import secrets
@@ -83,18 +82,7 @@ end
 
 
 def django_env(settings, **extra):
-    environment = dict(os.environ)
-    environment.update(DJANGO_SETTINGS_MODULE=settings, DATABASE_URL=DATABASE_URL, PYTHONUNBUFFERED="1")
-    environment.update(extra)
-    return environment
-
-
-def recreate_database():
-    import psycopg
-
-    with psycopg.connect(f"{pages.DB_SERVER}/postgres", autocommit=True, connect_timeout=5) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DB_NAME}"')
+    return pages.django_env(settings, database_url=DATABASE_URL, **extra)
 
 
 def production_env(static_root, secret_key):
@@ -125,30 +113,7 @@ def start_gunicorn(environment, port, error_log):
 
 
 def drive(wrk, script, port, path, seconds):
-    command = [
-        wrk,
-        f"--threads={THREADS}",
-        f"--connections={CONNECTIONS}",
-        f"--duration={seconds}s",
-        "--timeout=5s",
-        f"--script={script}",
-        f"http://{HOST}:{port}{path}",
-    ]
-    output = run(command, timeout=seconds + 30, capture=True)
-    for line in output.splitlines():
-        if line.startswith(RESULT_MARKER):
-            fields = dict(item.split("=", 1) for item in line.split()[1:])
-            return pages.LoadResult(
-                rps=float(fields["rps"]),
-                p50_ms=int(fields["p50_us"]) / 1000,
-                p95_ms=int(fields["p95_us"]) / 1000,
-                requests=int(fields["requests"]),
-                status_errors=int(fields["status_errors"]),
-                socket_errors=sum(
-                    int(fields[name]) for name in ("connect_errors", "read_errors", "write_errors", "timeouts")
-                ),
-            )
-    raise BenchError(f"wrk printed no result line:\n{output[-2000:]}")
+    return pages.drive(wrk, script, port, path, seconds, threads=THREADS, connections=CONNECTIONS)
 
 
 def sanity_check(port, body):
@@ -184,7 +149,7 @@ def benchmark():
     with tempfile.TemporaryDirectory(prefix="flock-bench-webhooks-") as temp:
         temp_dir = Path(temp)
         print(f"Recreating database {DB_NAME}, seeding the demo and {ORDERS} orders …", flush=True)
-        recreate_database()
+        pages.recreate_database(DB_NAME)
         environment = django_env("cms.settings.dev", FIELD_ENCRYPTION_KEY=FIELD_KEY, BENCH_DIR=str(temp_dir))
         run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], environment=environment, timeout=600)
         run([PYTHON, "manage.py", "seed_demo"], environment=environment, timeout=600)
@@ -411,20 +376,5 @@ def check_outcome():
 STEPS = {"orders": make_orders, "queries": capture_queries, "check": check_outcome}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
-    arguments = parser.parse_args()
-    try:
-        if arguments.step:
-            STEPS[arguments.step]()
-        else:
-            benchmark()
-    except BenchError as exc:
-        print(f"bench/webhooks.py: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(pages.main(__file__, STEPS, benchmark, __doc__))
