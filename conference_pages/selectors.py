@@ -180,7 +180,10 @@ def featured_speakers(home):
 
     def compute():
         speakers = SpeakerPage.objects.descendant_of(home).live().filter(featured=True)
-        return list(speakers.select_related("photo").prefetch_related("photo__renditions").order_by("path"))
+        speakers = list(speakers.select_related("photo").prefetch_related("photo__renditions").order_by("path"))
+        for speaker in speakers:
+            speaker.card_photo  # noqa: B018 - made now (if missing) and cached with the list
+        return speakers
 
     return cached_tree_read("featured-speakers", [home.pk], compute)
 

@@ -156,6 +156,16 @@ def test_featured_speakers_show_on_home_with_photo(client, speakers):
     assert 'class="speaker-photo"' in cards
 
 
+def test_featured_speaker_photos_cost_no_query_once_warm(client, speakers):
+    client.get("/en/ncic2027/")  # the first view makes the renditions and caches the list
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/en/ncic2027/").content.decode()
+
+    assert 'class="speaker-photo"' in html
+    assert [q["sql"] for q in queries.captured_queries if "wagtailimages" in q["sql"]] == []
+
+
 def test_speaker_page_renders_in_both_languages(client, speakers):
     zh = client.get("/zh-hans/ncic2027/speakers/zhou-tao/").content.decode()
     en = client.get("/en/ncic2027/speakers/zhou-tao/").content.decode()

@@ -6,6 +6,7 @@ page of each locale points to the same ``cms.Conference``.
 """
 
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -130,7 +131,8 @@ class ConferenceHomePage(SitePageMixin, BannerFields, Page):
         context = super().get_context(request, *args, **kwargs)
         context["pinned_news"] = pinned_news(self)
         context["featured_speakers"] = featured_speakers(self)
-        context["column_summaries"] = column_summaries(self)
+        # Read only when a template needs it outside its cached fragments.
+        context["column_summaries"] = SimpleLazyObject(lambda: column_summaries(self))
         context["slides"], context["partners"] = home_visuals(self)
         return context
 

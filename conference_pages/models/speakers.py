@@ -1,6 +1,7 @@
 """Keynote and invited speakers, listed on an index and chosen as featured guests elsewhere."""
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -9,6 +10,9 @@ from wagtail.search import index
 
 from conference_pages.blocks import RICH_TEXT_FEATURES
 from conference_pages.models.site import SitePageMixin
+
+# The portrait on speaker cards (components/speaker_cards.html).
+SPEAKER_CARD_RENDITION = "fill-240x240"
 
 
 class SpeakerKind(models.TextChoices):
@@ -78,3 +82,9 @@ class SpeakerPage(SitePageMixin, Page):
 
     class Meta:
         verbose_name = _("speaker")
+
+    @cached_property
+    def card_photo(self):
+        """The portrait's rendition on speaker cards, or None. Kept on the instance, so a cached
+        list of speakers renders their cards without the database or the image library."""
+        return self.photo.get_rendition(SPEAKER_CARD_RENDITION) if self.photo_id else None
