@@ -12,7 +12,8 @@ from commerce.services.orders import payment_settings_for
 
 
 def _handle(request, conference_slug, provider_key):
-    conference = get_object_or_404(Conference, slug=conference_slug)
+    # The payment settings come in the same query (a webhook is answered in a few milliseconds).
+    conference = get_object_or_404(Conference.objects.select_related("payment_settings"), slug=conference_slug)
     provider = get_provider(provider_key)
     if not provider.is_configured(payment_settings_for(conference)):
         raise Http404

@@ -5,6 +5,8 @@ Providers' callbacks, finance staff accepting a proof and the reconciliation tas
 the same news make exactly one change.
 """
 
+import contextlib
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,20 +159,16 @@ def flag_order(*, order, attention, data=None, user=None):
 
 def record_event(*, provider, event_id, conference=None, kind="", payload=None, order=None, outcome=""):
     """Store a provider's notification once. Returns ``(event, created)``; ``created`` is false for
-    a duplicate. Must run inside the caller's transaction, which also applies the event (or queues
-    it: ``outcome="queued"``), so that an event that was not handled is not remembered and the
-    provider's retry is handled."""
+    a duplicate. Runs inside the caller's transaction, which also applies the event, so that an
+    event that was not handled is not remembered and the provider's retry is handled; or on its
+    own, for an event recorded to be applied later (``outcome="queued"``)."""
+    fields = {"conference": conference, "kind": kind, "payload": payload or {}, "order": order, "outcome": outcome}
+    # Outside a transaction the insert is a statement of its own, which needs neither a
+    # transaction nor a savepoint around it to fail cleanly on a duplicate.
+    guard = transaction.atomic() if not transaction.get_autocommit() else contextlib.nullcontext()
     try:
-        with transaction.atomic():
-            event = ProviderEvent.objects.create(
-                provider=provider,
-                event_id=event_id,
-                conference=conference,
-                kind=kind,
-                payload=payload or {},
-                order=order,
-                outcome=outcome,
-            )
+        with guard:
+            event = ProviderEvent.objects.create(provider=provider, event_id=event_id, **fields)
     except IntegrityError:
         return ProviderEvent.objects.get(provider=provider, event_id=event_id), False
     return event, True

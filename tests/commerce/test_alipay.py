@@ -3,14 +3,16 @@ notifications and gateway answers signed with a key standing in for Alipay's; th
 small fake HTTP server (``tests/commerce/alipay_support.py``)."""
 
 import json
+import re
 import threading
 from datetime import datetime, timedelta
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -787,3 +789,30 @@ def test_concurrent_notifications_confirm_once(postgres_only, alipay_settings, m
     assert answers == [b"success"] * 9
     assert sorted(outcome for _p, _e, _k, outcome, _c in events()) == ["confirmed"] * 3 + ["duplicate"] * 3
     assert {order.state for order in type(orders[0]).objects.all()} == {OrderState.PAID}
+
+
+def test_notification_costs_four_statements_and_a_duplicate_two(alipay_settings, order, client):
+    payment, _result = start(order, "page")
+    body = urlencode(paid_notice(payment))
+    post = lambda: client.post(NOTIFY_PATH, data=body, content_type="application/x-www-form-urlencoded")  # noqa: E731
+
+    with CaptureQueriesContext(connection) as first:
+        post()
+    with CaptureQueriesContext(connection) as duplicate:
+        post()
+
+    # The test's transaction adds savepoints that a real request, in autocommit, does not make;
+    # the task is queued after this (on commit).
+    def statements(captured):
+        sqls = [query["sql"] for query in captured.captured_queries]
+        return [
+            re.match(r'(\w+)(?:.*? (?:FROM|INTO) "(\w+)")?', sql).groups() for sql in sqls if "SAVEPOINT" not in sql
+        ]
+
+    assert statements(first) == [
+        ("SELECT", "cms_conference"),  # with its payment settings
+        ("SELECT", "commerce_providerevent"),
+        ("SELECT", "commerce_payment"),
+        ("INSERT", "commerce_providerevent"),
+    ]
+    assert statements(duplicate) == [("SELECT", "cms_conference"), ("SELECT", "commerce_providerevent")]
