@@ -17,6 +17,7 @@ LOG_ACTIONS = {
     "flock.proof.accept": (_("Accept proof of transfer"), _("Proof of transfer accepted")),
     "flock.proof.reject": (_("Reject proof of transfer"), _("Proof of transfer rejected")),
     "flock.refund.start": (_("Start refund"), _("Refund started")),
+    "flock.refund.wait": (_("Wait for the provider's refund"), _("Refund in progress at the provider")),
     "flock.refund.finish": (_("Finish refund"), _("Refund finished")),
     "flock.invoice.request": (_("Request invoice"), _("Invoice requested")),
     "flock.invoice.issue": (_("Issue invoice"), _("Invoice issued")),

@@ -363,6 +363,7 @@ class Alipay(PaymentProvider):
         if answer.get("code") != SUCCESS_CODE:
             raise RefundError(answer.get("sub_msg") or answer.get("msg") or None)
         refund.reference = answer.get("trade_no", "")
+        return True  # trade.refund answers once the money has gone back
 
 
 def reconcile_pending_payments(now=None):

@@ -47,8 +47,10 @@ class PaymentProvider:
         raise NotImplementedError
 
     def refund(self, *, refund):
-        """Give ``refund.amount`` back through the provider; set ``refund.reference``. Raise
-        ``RefundError`` when the provider refuses. Must be idempotent on ``refund.idempotency_key``."""
+        """Give ``refund.amount`` back through the provider; set ``refund.reference``. Return True
+        when the money has gone back, False when the provider is still working on it (it reports
+        the end later: ``commerce.services.refunds.settle_refund``). Raise ``RefundError`` when the
+        provider refuses. Must be idempotent on ``refund.idempotency_key``."""
         raise NotImplementedError
 
     def settings_form_class(self):

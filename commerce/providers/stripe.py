@@ -23,10 +23,11 @@ from django.utils.translation import gettext_lazy as _
 
 from commerce.enums import PaymentState, Provider
 from commerce.exceptions import PaymentError, RefundError
-from commerce.models import Payment, ProviderEvent
+from commerce.models import Payment, ProviderEvent, Refund
 from commerce.providers.base import PaymentProvider, StartResult, register
 from commerce.services.orders import payment_settings_for
 from commerce.services.payments import Outcome, confirm_payment, fail_payment, mark_payment_pending, record_event
+from commerce.services.refunds import settle_refund
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ THREE_DECIMAL = set("BHD JOD KWD OMR TND".split())
 
 PAID_EVENTS = {"checkout.session.completed", "checkout.session.async_payment_succeeded"}
 FAILED_EVENTS = {"checkout.session.expired", "checkout.session.async_payment_failed"}
+# A refund Stripe was still making (status "pending") has ended; the object is the refund.
+REFUND_EVENTS = {"refund.updated", "refund.failed", "charge.refund.updated"}
 TIMEOUT = (5, 30)  # seconds to connect, to read
 
 
@@ -188,12 +191,17 @@ class Stripe(PaymentProvider):
                 return HttpResponse(status=400)
             if ProviderEvent.objects.filter(provider=self.key, event_id=event.id).exists():
                 return HttpResponse(Outcome.DUPLICATE, content_type="text/plain")
-            session = event.data.object.to_dict()
-            if event.type in PAID_EVENTS:
+            subject = event.data.object.to_dict()
+            # What the event says is believed only as the API says it now.
+            fetch = {
+                **dict.fromkeys(PAID_EVENTS, client.v1.checkout.sessions.retrieve),
+                **dict.fromkeys(REFUND_EVENTS, client.v1.refunds.retrieve),
+            }.get(event.type)
+            if fetch is not None:
                 try:
-                    session = client.v1.checkout.sessions.retrieve(session["id"]).to_dict()
+                    subject = fetch(subject["id"]).to_dict()
                 except stripe.StripeError as error:
-                    logger.warning("Stripe event %s: no session from the API: %s", event.id, _describe(error))
+                    logger.warning("Stripe event %s: no %s from the API: %s", event.id, event.type, _describe(error))
                     return HttpResponse(status=503)
         payload = json.loads(request.body)
         with transaction.atomic():
@@ -202,13 +210,16 @@ class Stripe(PaymentProvider):
             )
             if not created:
                 return HttpResponse(Outcome.DUPLICATE, content_type="text/plain")
-            record.order, record.outcome = self._apply(event, session, conference)
+            record.order, record.outcome = self._apply(event, subject, conference)
             record.save(update_fields=["order", "outcome"])
         status = 400 if record.outcome == Outcome.AMOUNT_MISMATCH else 200
         return HttpResponse(record.outcome, status=status, content_type="text/plain")
 
     def _apply(self, event, session, conference):
-        """Apply a recorded event (``session`` is a dict); returns ``(order, outcome)`` for the record."""
+        """Apply a recorded event (``session`` is a dict, the refund for a refund event); returns
+        ``(order, outcome)`` for the record."""
+        if event.type in REFUND_EVENTS:
+            return _apply_refund(session, conference)
         if event.type not in PAID_EVENTS | FAILED_EVENTS:
             return None, "unhandled"
         payment = _payment_for(session, conference)
@@ -259,6 +270,32 @@ class Stripe(PaymentProvider):
         if done.status in ("failed", "canceled"):
             raise RefundError(_("Stripe could not make the refund (%(status)s).") % {"status": done.status})
         refund.reference = done.id
+        return done.status == "succeeded"  # else pending: a refund.updated event tells the end
+
+
+def _apply_refund(stripe_refund, conference):
+    """Settle our refund that Stripe was still making, as the API now reports it."""
+    refund = (
+        Refund.objects.filter(
+            reference=stripe_refund.get("id") or "-",
+            payment__provider=Provider.STRIPE,
+            order__conference=conference,
+        )
+        .select_related("order")
+        .first()
+    )
+    if refund is None:
+        return None, "ignored"
+    status = stripe_refund.get("status")
+    if status not in ("succeeded", "failed", "canceled"):
+        return refund.order, f"refund {status}"
+    reason = gettext("Stripe could not make the refund (%(status)s).") % {
+        "status": stripe_refund.get("failure_reason") or status
+    }
+    refund = settle_refund(
+        refund=refund, succeeded=status == "succeeded", failure="" if status == "succeeded" else reason
+    )
+    return refund.order, f"refund {refund.state}"
 
 
 def payment_methods(payment_settings):

@@ -35,11 +35,28 @@ def refund_payment(*, payment, amount, reason="", user=None, request_key):
     if not created or refund.state != RefundState.PENDING:
         return refund
     try:
-        get_provider(payment.provider).refund(refund=refund)
+        completed = get_provider(payment.provider).refund(refund=refund)
     except RefundError as error:
         _finish(refund, RefundState.FAILED, failure=str(error.message), user=user)
         raise
+    if not completed:
+        return _await_provider(refund, user=user)
     return _finish(refund, RefundState.DONE, user=user)
+
+
+def _await_provider(refund, *, user):
+    """The provider accepted the refund but has not made it yet: it stays in progress (and
+    counts against what may still be refunded) until ``settle_refund``."""
+    Refund.objects.filter(pk=refund.pk).update(reference=refund.reference)
+    log(instance=refund.order, action="flock.refund.wait", user=user, data={"refund": refund.pk})
+    return refund
+
+
+def settle_refund(*, refund, succeeded, failure=""):
+    """The provider's later word on a refund it was still making: done (with the same side effects
+    as a refund done at once) or failed, with ``failure`` as the reason. A refund that is no
+    longer in progress is left as it is, so a repeated or late report changes nothing."""
+    return _finish(refund, RefundState.DONE if succeeded else RefundState.FAILED, failure=failure)
 
 
 @transaction.atomic
@@ -78,7 +95,9 @@ def _finish(refund, state, *, failure="", user=None):
     order = Order.objects.select_for_update().get(pk=refund.order_id)
     payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
     refund = Refund.objects.select_for_update().get(pk=refund.pk)
-    refund.reference = reference
+    if refund.state != RefundState.PENDING:
+        return refund
+    refund.reference = reference or refund.reference
     refund.state = state
     refund.failure_reason = failure
     refund.completed_at = timezone.now()

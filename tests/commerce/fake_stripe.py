@@ -1,7 +1,7 @@
 """A small stand-in for the Stripe API, so the real ``stripe`` library can be tested offline.
 
-``FakeStripe`` serves the three calls Flock makes (create and retrieve a Checkout Session, create
-a refund) on 127.0.0.1 with in-memory state. It behaves like Stripe where Flock relies on it: a
+``FakeStripe`` serves the calls Flock makes (create and retrieve a Checkout Session, create and
+retrieve a refund) on 127.0.0.1 with in-memory state. It behaves like Stripe where Flock relies on it: a
 repeated ``Idempotency-Key`` replays the first answer, and the same key with other parameters is
 refused; a session's ``expires_at`` must lie 30 minutes to 24 hours ahead. Tests play the payer and
 Stripe's dashboard with ``mark_paid`` and ``expire``, and sign webhook events with ``signed_event``.
@@ -34,6 +34,7 @@ class FakeStripe:
     def __init__(self):
         self.sessions = {}
         self.refunds = {}
+        self.refund_status = "succeeded"  # the status new refunds get ("pending" for slow methods)
         self.received = []
         self.failures = {}  # (method, path) -> (HTTP status, Stripe error): the next such request fails
         self._replies = {}
@@ -73,6 +74,13 @@ class FakeStripe:
             session["amount_total"] = amount_total
         return session
 
+    def settle_refund(self, refund_id, status):
+        """Stripe finished a refund that was pending: ``status`` is "succeeded" or "failed"."""
+        self.refunds[refund_id]["status"] = status
+        if status == "failed":
+            self.refunds[refund_id]["failure_reason"] = "expired_or_canceled_card"
+        return self.refunds[refund_id]
+
     def expire(self, session_id):
         self.sessions[session_id].update(status="expired")
         return self.sessions[session_id]
@@ -85,10 +93,11 @@ class FakeStripe:
             if (method, path) in self.failures:
                 return self.failures.pop((method, path))
             if method == "GET":
-                match = re.fullmatch(r"/v1/checkout/sessions/([\w-]+)", path)
-                if match and match[1] in self.sessions:
-                    return 200, self.sessions[match[1]]
-                return error(404, "invalid_request_error", "No such checkout.session", code="resource_missing")
+                match = re.fullmatch(r"/v1/(checkout/sessions|refunds)/([\w-]+)", path)
+                found = match and {"checkout/sessions": self.sessions, "refunds": self.refunds}[match[1]].get(match[2])
+                if found:
+                    return 200, found
+                return error(404, "invalid_request_error", "No such object", code="resource_missing")
             if key in self._replies:
                 replied_path, replied_params, reply = self._replies[key]
                 if (replied_path, replied_params) != (path, params):
@@ -147,7 +156,7 @@ class FakeStripe:
             "currency": session["currency"],
             "payment_intent": params["payment_intent"],
             "metadata": params.get("metadata", {}),
-            "status": "succeeded",
+            "status": self.refund_status,
         }
         return 200, self.refunds[refund_id]
 

@@ -22,7 +22,7 @@ from commerce.providers.base import get_provider, providers_for
 from commerce.providers.stripe import from_minor_units, session_expiry, to_minor_units
 from commerce.services.orders import expire_order, payment_settings_for
 from commerce.services.payments import start_payment
-from commerce.services.refunds import refund_payment
+from commerce.services.refunds import refund_payment, refundable_amount
 from tests.commerce.conftest import item
 from tests.commerce.fake_stripe import (
     SECRET_KEY,
@@ -573,6 +573,69 @@ def test_a_refund_repeated_at_stripe_with_its_key_is_made_once(paid, fake_stripe
 
     assert len(fake_stripe.refunds) == 1
     assert refund.reference == first_reference == next(iter(fake_stripe.refunds))
+
+
+def test_a_pending_refund_stays_in_progress_until_stripe_reports_it_done(paid, fake_stripe, deliver):
+    fake_stripe.refund_status = "pending"
+    mails_before = mail_keys()
+
+    refund = refund_payment(payment=paid, amount="200.00", request_key="r1")
+
+    [stripe_refund] = fake_stripe.refunds.values()
+    refund.refresh_from_db()
+    assert (refund.state, refund.reference) == (RefundState.PENDING, stripe_refund["id"])
+    order = Order.objects.get(pk=paid.order_id)
+    assert (order.state, order.refunded_total) == (OrderState.PAID, Decimal("0.00"))
+    assert refundable_amount(paid) == Decimal("1000.00")  # what is in progress is not refundable again
+    assert mail_keys() == mails_before
+
+    # The event claims success, but Flock believes the API, which still says pending.
+    claimed = {**stripe_refund, "status": "succeeded"}
+    assert deliver("refund.updated", claimed).content == b"refund pending"
+    assert Refund.objects.get(pk=refund.pk).state == RefundState.PENDING
+
+    fake_stripe.settle_refund(stripe_refund["id"], "succeeded")
+    response = deliver("refund.updated", stripe_refund)
+
+    assert response.content == b"refund done"
+    refund.refresh_from_db()
+    order.refresh_from_db()
+    assert (refund.state, order.state, order.refunded_total) == (
+        RefundState.DONE,
+        OrderState.PARTIALLY_REFUNDED,
+        Decimal("200.00"),
+    )
+    assert mail_keys() == [*mails_before, "commerce.refund_done"]
+    assert deliver("charge.refund.updated", stripe_refund).content == b"refund done"  # changes nothing
+    assert Order.objects.get(pk=paid.order_id).refunded_total == Decimal("200.00")
+    assert mail_keys() == [*mails_before, "commerce.refund_done"]
+
+
+def test_a_pending_refund_that_fails_at_stripe_is_failed_and_refundable_again(paid, fake_stripe, deliver):
+    fake_stripe.refund_status = "pending"
+    refund = refund_payment(payment=paid, amount="1200.00", request_key="r1")
+    stripe_id = Refund.objects.get(pk=refund.pk).reference
+
+    fake_stripe.settle_refund(stripe_id, "failed")
+    response = deliver("refund.failed", fake_stripe.refunds[stripe_id])
+
+    assert response.content == b"refund failed"
+    refund.refresh_from_db()
+    assert refund.state == RefundState.FAILED
+    assert "expired_or_canceled_card" in refund.failure_reason
+    order = Order.objects.get(pk=paid.order_id)
+    assert (order.state, order.refunded_total) == (OrderState.PAID, Decimal("0.00"))
+    assert refundable_amount(paid) == Decimal("1200.00")
+
+
+def test_a_refund_event_for_a_refund_of_another_conference_is_ignored(paid, fake_stripe, deliver, make_conference):
+    fake_stripe.refund_status = "pending"
+    refund = refund_payment(payment=paid, amount="200.00", request_key="r1")
+    stripe_refund = fake_stripe.settle_refund(Refund.objects.get(pk=refund.pk).reference, "succeeded")
+    enable_stripe(payment_settings_for(make_conference(slug="other2027", acronym="OTHER")))
+
+    assert deliver("refund.updated", stripe_refund, slug="other2027").content == b"ignored"
+    assert Refund.objects.get(pk=refund.pk).state == RefundState.PENDING
 
 
 def test_stripe_refusing_a_refund_is_a_refund_error(paid, fake_stripe, superuser):
