@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
         name="wagtailcore_authenticate_with_password",
     ),
     path("_util/login/", LoginView.as_view(template_name="wagtailcore/login.html"), name="wagtailcore_login"),
+    path("", include("cms.accounts.urls")),
     path("", include("search.urls")),
     path("", include("commerce.urls")),
     re_path(r"^((?:[\w\-]+/)*)$", page_views.serve, name="wagtail_serve"),

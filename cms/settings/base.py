@@ -6,6 +6,7 @@ settings mandatory.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,12 +51,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "cms",
+    "axes",  # before cms.accounts: its failure handler runs before the accounts' slow-down
+    "cms.accounts",
     "themes",
     "conference_pages",
     "submissions",
     "reviewing",
-    "attendance",
     "commerce",
+    "attendance",
     "search",
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -100,6 +103,8 @@ MIDDLEWARE = [
     "conference_pages.page_cache.AnonymousPageCacheMiddleware",
     "conference_pages.middleware.ConferenceMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: turns a locked-out log-in into its "too many attempts" answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -220,7 +225,34 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "txt"]
 
-LOGIN_URL = "wagtailadmin_login"
+# Attendees log in on the site (the payer pages and restricted pages send them there); the
+# Wagtail admin keeps its own log-in page. Both are protected by django-axes below.
+LOGIN_URL = "accounts:login"
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+AUTHENTICATION_BACKENDS = [
+    "cms.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed log-ins: each failure answers a little later (doubling from this many seconds, at most
+# ACCOUNTS_FAILED_LOGIN_MAX_DELAY), and AXES_FAILURE_LIMIT failures lock the log-in for
+# AXES_COOLOFF_TIME. Counted per email address *and* client IP: a stranger cannot lock an attendee
+# out from elsewhere, and a whole campus behind one address is not locked out by one person.
+ACCOUNTS_FAILED_LOGIN_DELAY = 0.25
+ACCOUNTS_FAILED_LOGIN_MAX_DELAY = 2.0
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "cms.accounts.lockout.username_of"
+AXES_CLIENT_IP_CALLABLE = "cms.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "cms.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no record of every successful log-in (personal data)
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "email"]
+# Reverse proxies in front of the application whose X-Forwarded-For may be trusted (0: none, the
+# client address is REMOTE_ADDR). Behind one proxy set 1, or every visitor shares one address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -21,3 +21,5 @@ STORAGES = {
 MIDDLEWARE = [entry for entry in MIDDLEWARE if "whitenoise" not in entry]  # noqa: F405
 # Tests of page rendering count queries of uncached pages; tests of the page cache turn it on.
 PAGE_CACHE_SECONDS = 0
+# Failed log-ins answer at once in tests (the delay itself has its own test).
+ACCOUNTS_FAILED_LOGIN_DELAY = 0

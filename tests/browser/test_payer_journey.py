@@ -82,10 +82,10 @@ def test_attendee_pays_by_bank_transfer_and_uploads_the_proof(
 
     # Signing in leads back to My orders.
     page.goto(demo_site(my_orders))
-    expect(page).to_have_url(re.compile(r"/admin/login/\?next="))
-    page.fill("input[name=username]", EMAIL)
+    expect(page).to_have_url(re.compile(r"/en/_account/login/\?next="))
+    page.fill("input[name=email]", EMAIL)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
+    page.locator(".account-form button[type=submit]").click()
     expect(page).to_have_url(url_is(my_orders))
 
     row = page.locator("tr.order-row")

@@ -209,7 +209,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, order, name):
     response = client.get(address)
 
     assert response.status_code == 302
-    assert response["Location"] == f"/admin/login/?next={address}"
+    assert response["Location"] == f"/en/_account/login/?next={address}"
 
 
 @pytest.mark.parametrize("name", PAGES)
