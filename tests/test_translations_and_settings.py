@@ -24,7 +24,7 @@ def translated(entry):
 
 def catalogue(entries):
     return {
-        (e.msgid, e.msgid_plural): (e.msgstr, tuple(e.msgstr_plural.values()))
+        (e.msgctxt, e.msgid, e.msgid_plural): (e.msgstr, tuple(e.msgstr_plural.values()))
         for e in entries
         if e.msgid and not e.obsolete
     }

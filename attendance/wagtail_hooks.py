@@ -1,0 +1,32 @@
+"""Admin registration of ``attendance``: so far the audit entries' labels (the admin screens come next)."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+LOG_ACTIONS = {
+    "flock.registration.create": (_("Register"), _("Registration submitted")),
+    "flock.registration.approve": (_("Approve registration"), _("Registration approved")),
+    "flock.registration.reject": (_("Reject registration"), _("Registration rejected")),
+    "flock.registration.confirm": (_("Confirm registration"), _("Registration confirmed")),
+    "flock.registration.reinstate": (_("Reinstate registration"), _("Registration reinstated after a late payment")),
+    "flock.registration.withdraw": (_("Withdraw registration"), _("Registration withdrawn")),
+    "flock.registration.cancel": (_("Cancel registration"), _("Registration cancelled")),
+    "flock.registration.lapse": (_("Cancel unpaid registration"), _("Registration cancelled: not paid in time")),
+    "flock.registration.refund": (_("Cancel refunded registration"), _("Registration cancelled: fee refunded")),
+    "flock.registration.partial_refund": (_("Record partial refund"), _("Part of the fee refunded")),
+    "flock.registration.order": (_("Make order"), _("Order made for the registration")),
+    "flock.registration.order_lapsed": (_("Record lapsed order"), _("Order lapsed; awaiting payment again")),
+    "flock.registration.payment_unplaced": (
+        _("Record unplaced payment"),
+        _("Payment for a registration that is no longer waiting for it"),
+    ),
+    "flock.registration.change_type": (_("Change registration type"), _("Registration type changed")),
+    "flock.registration.adjust_price": (_("Adjust registration price"), _("Registration price adjusted")),
+    "flock.registration.edit": (_("Edit registration"), _("Registration edited")),
+}
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    for action, (label, message) in LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
