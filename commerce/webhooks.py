@@ -12,8 +12,10 @@ from commerce.services.orders import payment_settings_for
 
 
 def _handle(request, conference_slug, provider_key):
-    # The payment settings come in the same query (a webhook is answered in a few milliseconds).
-    conference = get_object_or_404(Conference.objects.select_related("payment_settings"), slug=conference_slug)
+    # A webhook is answered in a few milliseconds: one query for the conference's key (anything
+    # else of it loads when asked for) and its payment settings.
+    conferences = Conference.objects.select_related("payment_settings").only("id", "slug", "payment_settings")
+    conference = get_object_or_404(conferences, slug=conference_slug)
     provider = get_provider(provider_key)
     if not provider.is_configured(payment_settings_for(conference)):
         raise Http404

@@ -157,12 +157,20 @@ def flag_order(*, order, attention, data=None, user=None):
     log(instance=order, action="flock.order.flag", user=user, data={"attention": attention, **(data or {})})
 
 
-def record_event(*, provider, event_id, conference=None, kind="", payload=None, order=None, outcome=""):
+def record_event(*, provider, event_id, conference=None, kind="", payload=None, order=None, order_id=None, outcome=""):
     """Store a provider's notification once. Returns ``(event, created)``; ``created`` is false for
     a duplicate. Runs inside the caller's transaction, which also applies the event, so that an
     event that was not handled is not remembered and the provider's retry is handled; or on its
-    own, for an event recorded to be applied later (``outcome="queued"``)."""
-    fields = {"conference": conference, "kind": kind, "payload": payload or {}, "order": order, "outcome": outcome}
+    own, for an event recorded to be applied later (``outcome="queued"``). The order is given as
+    ``order`` or, when only its key is at hand, ``order_id``."""
+    order_id = order.pk if order is not None else order_id
+    fields = {
+        "conference": conference,
+        "kind": kind,
+        "payload": payload or {},
+        "order_id": order_id,
+        "outcome": outcome,
+    }
     # Outside a transaction the insert is a statement of its own, which needs neither a
     # transaction nor a savepoint around it to fail cleanly on a duplicate.
     guard = transaction.atomic() if not transaction.get_autocommit() else contextlib.nullcontext()
