@@ -38,3 +38,17 @@ class OrderItem:
 
 class Sellable(Protocol):
     def order_item(self, *, currency: str, quantity: int = 1) -> OrderItem: ...
+
+
+_KIND_LABELS = {}
+
+
+def register_kind(kind, label):
+    """Name what a selling app's lines of ``kind`` are, for finance staff ("Registration");
+    called from the app's ``ready()``."""
+    _KIND_LABELS[kind] = label
+
+
+def kind_label(kind):
+    """The name of a kind of line; the kind itself for a kind no app named."""
+    return _KIND_LABELS.get(kind, kind)

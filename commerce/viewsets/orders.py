@@ -38,6 +38,7 @@ from commerce.models import (
     Receipt,
     TransferProof,
 )
+from commerce.sellables import kind_label
 from commerce.services.orders import cancel_order, reactivate_order
 from commerce.services.refunds import refund_payment, refundable_amount
 from commerce.templatetags.money import money
@@ -83,7 +84,7 @@ class OrderFilterSet(WagtailFilterSet):
         super().__init__(*args, **kwargs)
         lines = OrderLine.objects.filter(order__in=visible(Order, self.request.user))
         kinds = lines.values_list("kind", flat=True).distinct().order_by("kind")
-        self.filters["kind"].extra["choices"] = [(kind, kind) for kind in kinds]
+        self.filters["kind"].extra["choices"] = [(kind, kind_label(kind)) for kind in kinds]
 
     def filter_attention(self, queryset, name, value):
         return queryset.exclude(attention="") if value == ANY_ATTENTION else queryset.filter(attention=value)

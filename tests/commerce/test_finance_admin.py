@@ -225,6 +225,17 @@ def test_orders_filter_by_state_provider_kind_line_attention_and_date(client, fi
     assert codes(created_from=since) == {pending.code, paid_by_bank.code}
 
 
+def test_what_was_bought_is_named_by_the_selling_app(client, finance, make_order, monkeypatch):
+    monkeypatch.setattr("commerce.sellables._KIND_LABELS", {"attendance.tour": "Tour seat"})
+    make_order(items=[item(kind="attendance.tour"), item("10.00", kind="other.thing")])
+    client.force_login(finance)
+
+    response = client.get(reverse("finance_orders:index"))
+
+    choices = dict(response.context["filters"].filters["kind"].extra["choices"])
+    assert choices == {"attendance.tour": "Tour seat", "other.thing": "other.thing"}
+
+
 def test_orders_search_by_code_email_invoice_title_and_tax_number(client, finance, make_order, buyer, user_factory):
     with_invoice = make_order()
     pay(with_invoice)
