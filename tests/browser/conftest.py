@@ -26,6 +26,14 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 TIMEOUT_MS = 10_000
+LOAD_LAZY_IMAGES = """async () => {
+    const lazy = [...document.images].filter((image) => image.loading === "lazy");
+    lazy.forEach((image) => { image.loading = "eager"; });
+    await Promise.all(lazy.map((image) => image.complete ? null : new Promise((done) => {
+        image.addEventListener("load", done, { once: true });
+        image.addEventListener("error", done, { once: true });
+    })));
+}"""
 
 
 @pytest.hookimpl(trylast=True)
@@ -92,6 +100,7 @@ def screenshot(page, request):
 
     def take(step):
         path = SCREENSHOTS / f"{prefix}--{step}.png"
+        page.evaluate(LOAD_LAZY_IMAGES)  # a full-page picture shows what a visitor sees on scrolling
         page.screenshot(path=str(path), full_page=True)
         return path
 
