@@ -233,10 +233,75 @@ def answers_initial(registration):
     return initial, existing_files
 
 
+# The attendee's registration pages (attendance.wizards, attendance.views) ------------------------
+
+
+class TypeStepForm(RegistrationTypeForm):
+    """The wizard's first step: ``RegistrationTypeForm`` that also refuses a type that is full or
+    has no fee in force in the chosen currency. ``offers``: ``attendance.selectors.offered_types``
+    of the conference (the page lists them with their prices)."""
+
+    def __init__(self, *args, offers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offers = list(offers)
+
+    def offer(self):
+        """The ``TypeOffer`` of the chosen type (valid form only), or ``None``."""
+        chosen = self.cleaned_data.get("registration_type")
+        return next((o for o in self.offers if chosen is not None and o.registration_type.pk == chosen.pk), None)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "registration_type" in self.errors or "currency" in self.errors:
+            return cleaned
+        offer = self.offer()
+        if offer is None:
+            problem = ValidationError(_("Please choose a registration type."), code="invalid")
+            self.add_error("registration_type", problem)
+        elif offer.places_left == 0:
+            self.add_error(
+                "registration_type",
+                ValidationError(_("Sorry, this registration type is full. Please choose another one."), code="full"),
+            )
+        elif offer.quotes.get(cleaned.get("currency")) is None:
+            self.add_error(
+                "currency",
+                ValidationError(
+                    _("This registration type cannot be paid in %(currency)s. Please choose another currency.")
+                    % {"currency": cleaned.get("currency")},
+                    code="no_price",
+                ),
+            )
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    """The wizard's last step. ``quote`` is the price the page showed (type, tier, amount,
+    currency): it is never used as a price, only compared with the server's at submission, so
+    that nobody is charged an amount they did not see (a fee tier can end while they read)."""
+
+    quote = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+
+class EditDetailsForm(DetailsForm):
+    """``DetailsForm`` for an edit: the document may stay as it is (``has_document``)."""
+
+    def __init__(self, *args, has_document=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if has_document and DOCUMENT in self.fields:
+            self.fields[DOCUMENT].required = False
+            self.fields[DOCUMENT].help_text = _(
+                "Leave empty to keep the file you gave. A PDF or a JPEG, PNG or WebP image."
+            )
+
+
 __all__ = [
     "DetailsForm",
+    "EditDetailsForm",
     "QuestionsForm",
     "RegistrationTypeForm",
+    "ReviewForm",
+    "TypeStepForm",
     "answers_initial",
     "question_field",
     "questions_form",

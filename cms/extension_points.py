@@ -28,3 +28,17 @@ colour_style_choices_provider = Provider(lambda: [("ocean", "ocean")])
 
 def colour_style_choices():
     return colour_style_choices_provider()
+
+
+# A person's standing in a conference's registration: ``None`` (not logged in or not
+# registered), ``"registered"`` (a registration that holds a place but is not confirmed yet) or
+# ``"confirmed"``. Called as ``attendee_status_provider(user, conference)`` (a ``Conference`` or
+# its pk); filled by ``attendance`` (``attendance.selectors.attendee_status``). Pages for
+# attendees only (``conference_pages``) ask it without importing ``attendance``.
+ATTENDEE_REGISTERED = "registered"
+ATTENDEE_CONFIRMED = "confirmed"
+attendee_status_provider = Provider(lambda user, conference: None)
+
+
+def attendee_status(user, conference):
+    return attendee_status_provider(user, conference)

@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("", include("cms.accounts.urls")),
     path("", include("search.urls")),
     path("", include("commerce.urls")),
+    path("", include("attendance.urls")),
     re_path(r"^((?:[\w\-]+/)*)$", page_views.serve, name="wagtail_serve"),
     prefix_default_language=True,
 )

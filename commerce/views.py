@@ -6,8 +6,6 @@ Thin views: each finds the order the person may see (``commerce.selectors``; any
 them changes a state itself, and the return page never marks anything paid.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,8 +30,7 @@ from commerce.services.orders import payment_settings_for
 from commerce.services.payments import start_payment
 from commerce.services.proofs import PROOF_TYPES
 from commerce.services.proofs import upload_proof as store_proof
-from conference_pages.cache import chrome_cache_key
-from conference_pages.selectors import conference_site, home_page_for
+from conference_pages.chrome import feature_chrome
 
 # Room for the multipart framing and the other fields around a proof at the size limit.
 MULTIPART_ALLOWANCE = 256 * 1024
@@ -57,19 +54,13 @@ def _order_url(order):
 
 def _site_chrome(request, conference, url_name, url_kwargs):
     """The conference's menu, language links to this page, and the key they are cached under."""
-    active = translation.get_language()
-    links = []
-    for code, label in settings.LANGUAGES:
-        with translation.override(code):
-            url = reverse(f"commerce:{url_name}", kwargs={"conference_slug": conference.slug, **url_kwargs})
-        links.append({"code": code, "label": label, "url": url, "active": code == active})
-    digest = hashlib.sha256(f"{url_name}:{sorted(url_kwargs.items())}".encode()).hexdigest()[:16]
-    context = {"page": None, "language_links": links, "chrome_key": f"orders:{conference.pk}:{digest}"}
-    home = home_page_for(conference)
-    if home is not None:
-        context["site_home"], context["site_menu"] = conference_site(home, request=request)
-        context["chrome_key"] = f"orders:{chrome_cache_key(home, request, False)}:{digest}"
-    return context
+    return feature_chrome(
+        request,
+        conference,
+        url_name=f"commerce:{url_name}",
+        url_kwargs={"conference_slug": conference.slug, **url_kwargs},
+        scope="orders",
+    )
 
 
 def _render(request, template, context, *, url_name, **url_kwargs):

@@ -4,7 +4,7 @@ Every live page of the conference in every language is rendered through the norm
 (so it looks exactly as online), its links to pages, styles, images and documents are rewritten
 to relative addresses, and those files are copied beside it. The result opens from a plain web
 server and straight from disk. Site search needs the server, so the exported pages leave the
-search box out.
+search box out. Pages for attendees only (``conference_pages.audience``) are left out.
 """
 
 import posixpath
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import Page
 
+from conference_pages.audience import public_paths_filter
 from conference_pages.models import ConferenceHomePage
 from conference_pages.models.exports import ExportStatus, SiteExport
 
@@ -34,12 +35,13 @@ ASSET_PREFIXES = (settings.STATIC_URL, settings.MEDIA_URL, "/documents/")
 
 
 def conference_pages(conference):
-    """The live, public pages of ``conference``'s website in every language, in tree order."""
+    """The live, public pages of ``conference``'s website in every language, in tree order,
+    without pages for attendees only."""
     homes = ConferenceHomePage.objects.filter(conference=conference).live()
     pages = Page.objects.none()
     for home in homes:
         pages = pages | Page.objects.descendant_of(home, inclusive=True)
-    return pages.live().public().order_by("path")
+    return public_paths_filter(pages.live().public()).order_by("path")
 
 
 def page_file(url_path):

@@ -167,8 +167,10 @@ def pinned_news(home):
     from conference_pages.models import NewsPage
 
     def compute():
+        from conference_pages.audience import conceal
+
         news = NewsPage.objects.descendant_of(home).live().filter(pinned=True).order_by("-date", "-pk")
-        return list(news[:PINNED_NEWS_ON_HOME])
+        return conceal(list(news[:PINNED_NEWS_ON_HOME]))
 
     return cached_tree_read("pinned-news", [home.pk], compute)
 
@@ -176,6 +178,7 @@ def pinned_news(home):
 def featured_speakers(home):
     """Speakers of ``home``'s site marked for the home page, with their photos' renditions
     (two queries, cached per tree version)."""
+    from conference_pages.audience import conceal
     from conference_pages.models import SpeakerPage
 
     def compute():
@@ -183,7 +186,7 @@ def featured_speakers(home):
         speakers = list(speakers.select_related("photo").prefetch_related("photo__renditions").order_by("path"))
         for speaker in speakers:
             speaker.card_photo  # noqa: B018 - made now (if missing) and cached with the list
-        return speakers
+        return conceal(speakers)
 
     return cached_tree_read("featured-speakers", [home.pk], compute)
 
@@ -194,8 +197,10 @@ def column_summaries(home):
     from conference_pages.models import ColumnPage
 
     def compute():
+        from conference_pages.audience import conceal
+
         columns = ColumnPage.objects.child_of(home).live().filter(show_in_menus=True).order_by("path")
-        return list(columns.defer("body"))
+        return conceal(list(columns.defer("body")))
 
     return cached_tree_read("column-summaries", [home.pk], compute)
 

@@ -10,6 +10,8 @@ under the portal's address too, but its pages belong to its own host: their cano
 are there, and only that host's sitemaps list them. So each host's sitemaps list only addresses on
 that host, and no page is advertised twice.
 
+Pages for attendees only (``conference_pages.audience``) are never advertised.
+
 Every read runs a fixed number of queries whatever the number of pages; a page's head data is one
 query, cached until the page tree changes.
 """
@@ -172,8 +174,11 @@ def portal_pages(request):
 
 
 def _advertised(pages):
+    from conference_pages.audience import public_paths_filter
+
     return (
-        pages.live()
+        public_paths_filter(pages)
+        .live()
         .public()
         .filter(alias_of__isnull=True)
         .exclude(content_type__app_label="conference_pages", content_type__model__in=REDIRECTING_PAGE_MODELS)

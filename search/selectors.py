@@ -1,5 +1,10 @@
 """Reads of the site search. ``search_results`` runs a fixed number of queries (a count, the view
-restrictions, one page of entries and their ancestors' titles) whatever the number of matches."""
+restrictions, one page of entries and their ancestors' titles; for a logged-in visitor of a
+conference with pages for attendees only, their roles and registration) whatever the number of
+matches.
+
+Pages for attendees only (``conference_pages.audience``) are found only by those who may see
+them: for everyone else they are not in the results at all, neither title nor excerpt."""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -11,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Page, PageViewRestriction
 
+from conference_pages.audience import hidden_paths
 from conference_pages.models import CONFERENCE_HOME_DEPTH
 from search.models import SearchEntry
 from search.text import excerpt, highlight
@@ -27,16 +33,17 @@ class SearchResult:
     breadcrumbs: list = field(default_factory=list)
 
 
-def matching_entries(*, conference, language, terms):
+def matching_entries(*, conference, language, terms, hidden=()):
     """Entries of live, public pages of ``conference`` in ``language`` containing every one of
-    the folded ``terms``: those with every term in the title first, then in page-tree order."""
+    the folded ``terms``: those with every term in the title first, then in page-tree order.
+    ``hidden``: paths of pages left out with the pages below them (see ``hidden_paths``)."""
     if not terms:
         return SearchEntry.objects.none()
     entries = SearchEntry.objects.filter(conference=conference, language=language, page__live=True)
     for term in terms:
         entries = entries.filter(haystack__contains=term)
     restricted = Q()
-    for path in PageViewRestriction.objects.values_list("page__path", flat=True):
+    for path in [*PageViewRestriction.objects.values_list("page__path", flat=True), *hidden]:
         restricted |= Q(page__path__startswith=path)
     if restricted:
         entries = entries.exclude(restricted)
@@ -48,7 +55,8 @@ def matching_entries(*, conference, language, terms):
 
 def search_results(*, conference, language, query, page_number=None, request=None):
     """One page of results for ``query`` (a ``SearchQuery``): a ``Page`` of ``SearchResult``."""
-    entries = matching_entries(conference=conference, language=language, terms=query.terms)
+    hidden = hidden_paths(getattr(request, "user", None), conference_id=conference.pk) if query.terms else []
+    entries = matching_entries(conference=conference, language=language, terms=query.terms, hidden=hidden)
     entries = entries.select_related("page").defer("haystack")
     results_page = Paginator(entries, RESULTS_PER_PAGE).get_page(page_number)
     results_page.object_list = _results(list(results_page.object_list), query.terms, request)

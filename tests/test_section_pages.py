@@ -233,12 +233,24 @@ def test_link_page_to_outside_address_redirects(client, conference):
 def test_link_page_to_missing_feature_leads_home(client, conference):
     add_page(
         home(conference),
-        LinkPage(title="注册", slug="register", feature=FlockFeature.REGISTRATION, locale=home(conference).locale),
+        LinkPage(title="投稿", slug="submit", feature=FlockFeature.SUBMISSION, locale=home(conference).locale),
     )
 
-    response = client.get("/zh-hans/ncic2027/register/")
+    response = client.get("/zh-hans/ncic2027/submit/")
 
     assert (response.status_code, response["Location"]) == (302, "/zh-hans/ncic2027/")
+
+
+@pytest.mark.parametrize(
+    ("feature", "target"),
+    [(FlockFeature.REGISTRATION, "/en/_register/ncic2027/"), (FlockFeature.MY_CONFERENCE, "/en/_my/ncic2027/")],
+)
+def test_link_page_to_registration_leads_to_the_attendee_pages(client, conference, feature, target):
+    add_page(home(conference), LinkPage(title="注册", slug="register", feature=feature, locale=home(conference).locale))
+
+    response = client.get("/en/ncic2027/register/")
+
+    assert (response.status_code, response["Location"]) == (302, target)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

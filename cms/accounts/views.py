@@ -5,9 +5,6 @@ Pages that show a form are never cached; pages reached from a link with a token 
 ``Referer``, so the token does not travel to another site.
 """
 
-import hashlib
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import login as auth_login
@@ -26,8 +23,8 @@ from cms.accounts import services, tokens
 from cms.accounts.flow import flow_for
 from cms.accounts.forms import EmailForm, LoginForm, ProfileForm, SignUpForm
 from cms.accounts.lockout import LOCKOUT_HANDLED, cool_off_minutes
-from conference_pages.cache import chrome_cache_key
-from conference_pages.selectors import conference_site, home_page_for
+from conference_pages.chrome import feature_chrome
+from conference_pages.selectors import home_page_for
 
 GET_POST = ["GET", "POST"]
 
@@ -37,19 +34,14 @@ GET_POST = ["GET", "POST"]
 
 def _chrome(request, flow, url_name, url_kwargs):
     """The conference's menu (when there is one), language links to this page, their cache key."""
-    active = translation.get_language()
-    links = []
-    for code, label in settings.LANGUAGES:
-        with translation.override(code):
-            url = reverse(f"accounts:{url_name}", kwargs=url_kwargs) + flow.query(code)
-        links.append({"code": code, "label": label, "url": url, "active": code == active})
-    digest = hashlib.sha256(f"{url_name}:{sorted(url_kwargs.items())}:{flow.query()}".encode()).hexdigest()[:20]
-    context = {"page": None, "language_links": links, "chrome_key": f"accounts:0:{digest}"}
-    home = home_page_for(flow.conference) if flow.conference is not None else None
-    if home is not None:
-        context["site_home"], context["site_menu"] = conference_site(home, request=request)
-        context["chrome_key"] = f"accounts:{chrome_cache_key(home, request, False)}:{digest}"
-    return context
+    return feature_chrome(
+        request,
+        flow.conference,
+        url_name=f"accounts:{url_name}",
+        url_kwargs=url_kwargs,
+        query=flow.query,
+        scope="accounts",
+    )
 
 
 def _render(request, flow, template, context, *, url_name, status=200, **url_kwargs):

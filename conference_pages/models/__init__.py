@@ -1,3 +1,4 @@
+from conference_pages.models.audience import Audience, AudienceFields
 from conference_pages.models.exports import ExportStatus, SiteExport
 from conference_pages.models.info import ContactPage, DownloadsPage, FlockFeature, LinkPage
 from conference_pages.models.news import NewsIndexPage, NewsPage
@@ -19,6 +20,8 @@ __all__ = [
     "CONFERENCE_HOME_DEPTH",
     "ArticleAttachment",
     "ArticlePage",
+    "Audience",
+    "AudienceFields",
     "ColumnIcon",
     "ColumnPage",
     "ConferenceHomePage",

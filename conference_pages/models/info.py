@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from conference_pages.blocks import RICH_TEXT_FEATURES
+from conference_pages.models.audience import AudienceFields
 from conference_pages.models.site import SitePageMixin
 
 
@@ -22,7 +23,7 @@ class ContactPersonBlock(blocks.StructBlock):
     email = blocks.EmailBlock(label=_("Email"), required=False)
 
 
-class ContactPage(SitePageMixin, Page):
+class ContactPage(SitePageMixin, AudienceFields, Page):
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -56,7 +57,7 @@ class DownloadBlock(blocks.StructBlock):
     description = blocks.CharBlock(label=_("Description"), required=False, max_length=300)
 
 
-class DownloadsPage(SitePageMixin, Page):
+class DownloadsPage(SitePageMixin, AudienceFields, Page):
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
     documents = StreamField([("document", DownloadBlock())], blank=True, verbose_name=_("documents"))
 

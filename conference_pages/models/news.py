@@ -10,12 +10,13 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from conference_pages.blocks import ArticleBodyBlock
+from conference_pages.models.audience import AudienceFields
 from conference_pages.models.site import SitePageMixin
 
 NEWS_PER_PAGE = 10
 
 
-class NewsIndexPage(SitePageMixin, Page):
+class NewsIndexPage(SitePageMixin, AudienceFields, Page):
     """The list of a conference's news, newest first."""
 
     intro = models.CharField(_("introduction"), max_length=300, blank=True)
@@ -30,13 +31,17 @@ class NewsIndexPage(SitePageMixin, Page):
         verbose_name = _("news index")
 
     def get_context(self, request, *args, **kwargs):
+        from conference_pages.audience import conceal
+
         context = super().get_context(request, *args, **kwargs)
         items = NewsPage.objects.child_of(self).live().order_by("-date", "-pk")
-        context["news"] = Paginator(items, NEWS_PER_PAGE).get_page(request.GET.get("page"))
+        news = Paginator(items, NEWS_PER_PAGE).get_page(request.GET.get("page"))
+        news.object_list = conceal(list(news.object_list))
+        context["news"] = news
         return context
 
 
-class NewsPage(SitePageMixin, Page):
+class NewsPage(SitePageMixin, AudienceFields, Page):
     """One news item."""
 
     date = models.DateField(_("date"), default=timezone.localdate)

@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from conference_pages.blocks import RICH_TEXT_FEATURES, ArticleBodyBlock
+from conference_pages.models.audience import AudienceFields
 from conference_pages.models.visuals import BannerFields
 
 SECTION_PAGE_TYPES = [
@@ -143,7 +144,7 @@ class ConferenceHomePage(SitePageMixin, BannerFields, Page):
         super().full_clean(*args, **kwargs)
 
 
-class ColumnPage(SitePageMixin, BannerFields, Page):
+class ColumnPage(SitePageMixin, AudienceFields, BannerFields, Page):
     """A menu section (栏目). Columns nest one level, which gives two-level menus."""
 
     icon = models.CharField(
@@ -179,12 +180,14 @@ class ColumnPage(SitePageMixin, BannerFields, Page):
         return not (parent.specific_class is ColumnPage and parent.get_parent().specific_class is ColumnPage)
 
     def get_context(self, request, *args, **kwargs):
+        from conference_pages.audience import conceal
+
         context = super().get_context(request, *args, **kwargs)
-        context["children"] = self.get_children().live().public().specific().order_by("path")
+        context["children"] = conceal(list(self.get_children().live().public().specific().order_by("path")))
         return context
 
 
-class ArticlePage(SitePageMixin, Page):
+class ArticlePage(SitePageMixin, AudienceFields, Page):
     """A page of text, images and attachments."""
 
     summary = models.CharField(_("summary"), max_length=300, blank=True)

@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from conference_pages.blocks import RICH_TEXT_FEATURES
+from conference_pages.models.audience import AudienceFields
 from conference_pages.models.site import SitePageMixin
 
 # The portrait on speaker cards (components/speaker_cards.html).
@@ -20,7 +21,7 @@ class SpeakerKind(models.TextChoices):
     INVITED = "invited", _("Invited speaker")
 
 
-class SpeakersIndexPage(SitePageMixin, Page):
+class SpeakersIndexPage(SitePageMixin, AudienceFields, Page):
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
     parent_page_types = ["conference_pages.ConferenceHomePage", "conference_pages.ColumnPage"]
@@ -34,14 +35,16 @@ class SpeakersIndexPage(SitePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        speakers = SpeakerPage.objects.child_of(self).live().select_related("photo").order_by("path")
+        from conference_pages.audience import conceal
+
+        speakers = conceal(list(SpeakerPage.objects.child_of(self).live().select_related("photo").order_by("path")))
         context["groups"] = [
             (label, [speaker for speaker in speakers if speaker.kind == kind]) for kind, label in SpeakerKind.choices
         ]
         return context
 
 
-class SpeakerPage(SitePageMixin, Page):
+class SpeakerPage(SitePageMixin, AudienceFields, Page):
     """A keynote or invited speaker; the page title is the speaker's name."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=SpeakerKind.choices, default=SpeakerKind.KEYNOTE)

@@ -10,9 +10,10 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def page_seo(context):
-    """``PageMeta`` of the context's Wagtail ``page``; ``None`` when there is none (404, search)."""
+    """``PageMeta`` of the context's Wagtail ``page``; ``None`` when there is none (404, search)
+    or the page is shown as the prompt of a page for attendees only (its description is hidden)."""
     page = context.get("page")
     request = context.get("request")
-    if not isinstance(page, Page) or request is None:
+    if not isinstance(page, Page) or request is None or context.get("audience_prompt"):
         return None
     return page_meta(page, request=request, conference=context.get("conference"))
