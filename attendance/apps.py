@@ -8,3 +8,15 @@ class AttendanceConfig(AppConfig):
 
     def ready(self):
         from attendance import emails, receivers  # noqa: F401
+        from attendance.selectors import attendee_status
+        from cms.extension_points import attendee_status_provider
+
+        # Pages for attendees only (conference_pages) ask who is registered through this slot.
+        attendee_status_provider.set(attendee_status)
+        # Finance sees registration lines named as such.
+        from commerce.sellables import register_kind
+
+        register_kind("attendance.registration", _("Registration"))
+        from attendance.demo import register_seeder, seed_attendance
+
+        register_seeder(seed_attendance, order=40)

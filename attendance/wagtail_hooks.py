@@ -1,7 +1,14 @@
-"""Admin registration of ``attendance``: so far the audit entries' labels (the admin screens come next)."""
+"""Admin registration of ``attendance``: the permission policies, the "Registration" menu with its
+screens (``attendance.viewsets``) and the audit entries' labels."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+
+from attendance.policies import register_policies
+from attendance.viewsets import RegistrationViewSetGroup
+
+# Before the viewsets are built: their listings and screens are scoped by these policies.
+register_policies()
 
 LOG_ACTIONS = {
     "flock.registration.create": (_("Register"), _("Registration submitted")),
@@ -23,7 +30,14 @@ LOG_ACTIONS = {
     "flock.registration.change_type": (_("Change registration type"), _("Registration type changed")),
     "flock.registration.adjust_price": (_("Adjust registration price"), _("Registration price adjusted")),
     "flock.registration.edit": (_("Edit registration"), _("Registration edited")),
+    "flock.registration.account": (_("Open account for a registration"), _("Account opened by staff")),
+    "flock.registration_settings.change": (_("Change registration settings"), _("Registration settings changed")),
 }
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return RegistrationViewSetGroup()
 
 
 @hooks.register("register_log_actions")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
@@ -83,7 +84,7 @@ class RegistrationType(BilingualMixin, ClusterableModel):
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    sort_order = models.PositiveIntegerField(pgettext_lazy("position in a list", "order"), default=0)
     active = models.BooleanField(_("offered"), default=True, help_text=_("Attendees can choose it."))
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
@@ -159,7 +160,8 @@ class FeeTier(models.Model):
     wagtail_reference_index_ignore = True  # business rows: no page or image references to track
 
     class Meta:
-        ordering = ["registration_type", models.F("valid_until").asc(nulls_last=True), "id"]
+        # Plain field names: modelcluster sorts inline rows in memory by them (no expressions).
+        ordering = ["registration_type", "valid_until", "id"]
         verbose_name = _("fee tier")
         verbose_name_plural = _("fee tiers")
         constraints = [
@@ -216,7 +218,7 @@ class Question(BilingualMixin, ClusterableModel):
     help_zh = models.CharField(_("help text (Chinese)"), max_length=500, blank=True)
     help_en = models.CharField(_("help text (English)"), max_length=500, blank=True)
     required = models.BooleanField(_("required"), default=False)
-    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    sort_order = models.PositiveIntegerField(pgettext_lazy("position in a list", "order"), default=0)
     active = models.BooleanField(_("asked"), default=True)
     depends_on = models.ForeignKey(
         "self",
