@@ -8,7 +8,7 @@ language. Bodies are plain text; the HTML part is the same text in the shared ma
 from dataclasses import dataclass, field
 
 from django.template import Context, Template
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from cms.i18n import language_suffix
@@ -48,9 +48,15 @@ def render_message(*, key, language, context, conference=None):
 
 
 def _default_wording(key, context):
-    subject = render_to_string(f"emails/{key}/subject.txt", context)
-    text = render_to_string(f"emails/{key}/body.txt", context).strip() + "\n"
+    subject = _render_plain(f"emails/{key}/subject.txt", context)
+    text = _render_plain(f"emails/{key}/body.txt", context).strip() + "\n"
     return subject, text
+
+
+def _render_plain(name, context):
+    """A plain-text template, unescaped: a link keeps its ``&`` and a name its apostrophe (the
+    HTML layout escapes the text once)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def _custom_wording(key, language, conference, context):

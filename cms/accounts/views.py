@@ -68,8 +68,11 @@ def _links(request, flow):
     return services.Links(base_url=request.build_absolute_uri("/"), flow=flow)
 
 
-def _no_referrer(response):
-    response["Referrer-Policy"] = "no-referrer"
+def _keep_token_private(response):
+    """Pages whose address holds a token: no other site learns it from the ``Referer``. Not
+    ``no-referrer``, with which browsers send ``Origin: null`` on the page's own form and the
+    CSRF check refuses it."""
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -124,12 +127,12 @@ def confirm(request, token):
     except tokens.TokenError as error:
         context = {"expired": isinstance(error, tokens.TokenExpired)}
         response = _render(request, flow, "accounts/confirm_invalid.html", context, url_name="confirm", token=token)
-        return _no_referrer(response)
+        return _keep_token_private(response)
     if request.method == "POST":
         if services.confirm_email(user=user):
             messages.success(request, _("Thank you: your email address is confirmed. You can log in now."))
         return redirect(_account_url("login", flow))
-    return _no_referrer(
+    return _keep_token_private(
         _render(request, flow, "accounts/confirm.html", {"email": user.email}, url_name="confirm", token=token)
     )
 
@@ -203,7 +206,7 @@ def password_reset_confirm(request, token):
             url_name="password_reset_confirm",
             token=token,
         )
-        return _no_referrer(response)
+        return _keep_token_private(response)
     form = SetPasswordForm(user, request.POST if request.method == "POST" else None, label_suffix="")
     if form.is_valid():
         services.reset_password(user=user, password=form.cleaned_data["new_password1"])
@@ -213,7 +216,7 @@ def password_reset_confirm(request, token):
     response = _render(
         request, flow, "accounts/password_reset_confirm.html", context, url_name="password_reset_confirm", token=token
     )
-    return _no_referrer(response)
+    return _keep_token_private(response)
 
 
 @never_cache

@@ -37,7 +37,7 @@ def test_password_reset_from_request_to_log_in(client, account, conference, deli
 
     form = client.get(local(link))
     assert form.status_code == 200
-    assert form["Referrer-Policy"] == "no-referrer"
+    assert form["Referrer-Policy"] == "same-origin"
     assert "For the account wang.fang@example.edu.cn" in text(form)
     done = new_password(client, local(link))
 

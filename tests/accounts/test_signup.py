@@ -34,7 +34,7 @@ def test_sign_up_confirm_from_the_mail_and_log_in(client, conference, deliver):
 
     page = client.get(local(link))
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "Confirm that zhao.lei@example.org is your address" in text(page)
     user.refresh_from_db()
     assert not user.is_active  # opening the link (a mail scanner may) confirms nothing
@@ -166,3 +166,14 @@ def test_confirmation_creates_the_pending_row_only_for_sign_ups(client, user_fac
 
     assert not EmailConfirmation.objects.filter(user=staff_made).exists()
     assert EmailConfirmation.objects.get(user__email="self.made@example.org").confirmed_at is None
+
+
+def test_the_link_in_the_mail_keeps_both_parameters_unescaped(client, conference, deliver):
+    """Plain-text mail is not HTML: the link's ``&`` stays one character, and opening it keeps
+    the page the person was going to."""
+    deliver(sign_up, client, "zhao.lei@example.org", query="?conference=ncic2027&next=/en/ncic2027/")
+
+    [link] = links_in(mail.outbox[0])
+    assert link.endswith("/?conference=ncic2027&next=%2Fen%2Fncic2027%2F")
+    assert "&amp;" not in mail.outbox[0].body
+    assert "&amp;next=" in mail.outbox[0].alternatives[0][0]  # the HTML part escapes it once
