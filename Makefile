@@ -43,6 +43,7 @@ messages: install
 bench: install system-packages
 	$(PY) bench/pages.py
 	$(PY) bench/webhooks.py
+	$(PY) bench/registration.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var media static_collected

@@ -11,6 +11,10 @@ Where to look:
 * ``selectors``  reads: ``registration_for``, ``attendee_status``, ``offered_types``, …
 * ``forms``      ``RegistrationTypeForm``, ``DetailsForm``, ``QuestionsForm`` (the wizard's steps)
 * ``signals``    ``registration_created``, ``registration_state_changed``, ``registration_changed``
+* ``wizards``    the attendee's registration in steps (django-formtools), its files between steps
+* ``views``      My conference: the registration, pay, edit, withdraw; ``urls`` under ``/<language>/``
+* ``viewsets``   the Wagtail admin: set-up, registrations with actions, walk-ins, import and export
+* ``tasks``      django-q2 entry points and their schedule (abandoned wizard files swept hourly)
 * ``receivers``  reactions to ``commerce``'s ``order_paid`` / ``order_expired`` / ``order_cancelled`` /
                  ``order_refunded``
 """

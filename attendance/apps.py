@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,3 +21,6 @@ class AttendanceConfig(AppConfig):
         from attendance.demo import register_seeder, seed_attendance
 
         register_seeder(seed_attendance, order=40)
+        from attendance.tasks import ensure_schedules
+
+        post_migrate.connect(ensure_schedules, sender=self)

@@ -12,6 +12,7 @@ them again), so errors carry the same codes everywhere. Pass their output to the
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries import countries
@@ -89,7 +90,7 @@ class DetailsForm(forms.Form):
             self.fields[name].widget.attrs["autocomplete"] = value
         if registration_type is not None and registration_type.document_required:
             self.fields[DOCUMENT] = forms.FileField(
-                label=registration_type.document_label or _("Document"),
+                label=capfirst(registration_type.document_label) or _("Document"),
                 help_text=_("A PDF or a JPEG, PNG or WebP image."),
                 widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
             )

@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -32,6 +33,7 @@ from cms.exceptions import FlockError
 from cms.models import Conference
 from commerce.enums import OrderState
 from commerce.selectors import invoice_available
+from conference_pages.cache import cached_conference_read
 from conference_pages.chrome import feature_chrome
 
 DETAILS_PREFIX = "details"
@@ -42,8 +44,13 @@ QUESTIONS_PREFIX = "questions"
 
 
 def conference_from(request, conference_slug):
-    """The conference named in the address (the middleware reads only the first segment)."""
-    conference = get_object_or_404(Conference, slug=conference_slug)
+    """The conference named in the address (the middleware reads only the first segment); read
+    from the cache kept until a conference or site changes."""
+    conference = cached_conference_read(
+        ["by-slug", conference_slug], lambda: Conference.objects.filter(slug=conference_slug).first()
+    )
+    if conference is None:
+        raise Http404("No such conference.")
     request.conference = conference
     return conference
 

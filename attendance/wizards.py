@@ -39,7 +39,7 @@ from formtools.wizard.views import SessionWizardView
 from attendance.enums import QuestionKind, RegistrationState
 from attendance.exceptions import AlreadyRegistered, PriceNotAvailable, RegistrationError
 from attendance.forms import DetailsForm, QuestionsForm, ReviewForm, TypeStepForm
-from attendance.models import Answer
+from attendance.models import Answer, Question
 from attendance.selectors import live_registration_of, offered_types, questions_for
 from attendance.services.inputs import DOCUMENT
 from attendance.services.pricing import quote
@@ -123,7 +123,7 @@ def quote_token(price):
 
 
 def _has_questions(wizard):
-    return bool(wizard.questions)
+    return wizard.has_questions
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -145,7 +145,27 @@ class RegistrationWizard(SessionWizardView):
     # Who may register at all
 
     def get(self, request, *args, **kwargs):
-        return self._blocked() or super().get(request, *args, **kwargs)
+        session_modified = request.session.modified
+        blocked = self._blocked()
+        if blocked is not None:
+            return blocked
+        if self._nothing_stored():
+            # Opening the first step again, with nothing stored: formtools would reset the
+            # stored attempt anyway, and its session storage marks the session changed on every
+            # read, so each visit would rewrite the session row. Nothing changed: say so.
+            response = self.render(self.get_form()).render()
+            request.session.modified = session_modified
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def _nothing_stored(self):
+        storage = self.storage
+        return (
+            storage.current_step == self.steps.first
+            and not storage.data.get(storage.step_data_key)
+            and not storage.data.get(storage.step_files_key)
+            and not storage.extra_data
+        )
 
     def post(self, *args, **kwargs):
         return self._blocked() or super().post(*args, **kwargs)
@@ -179,6 +199,13 @@ class RegistrationWizard(SessionWizardView):
     @cached_property
     def questions(self):
         return questions_for(self.conference)
+
+    @cached_property
+    def has_questions(self):
+        """Whether the questions step is shown; one cheap query until the questions are needed."""
+        if "questions" in self.__dict__:
+            return bool(self.questions)
+        return Question.objects.filter(conference=self.conference, active=True).exists()
 
     # The forms of the steps
 

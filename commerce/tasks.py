@@ -35,9 +35,6 @@ def task_apply_alipay_event(*, event_pk):
 
 def ensure_schedules(**kwargs):
     """Create the periodic tasks once (after ``migrate``); an operator's changes to them are kept."""
-    from django_q.models import Schedule
+    from cms.tasks import ensure_schedules as ensure
 
-    for func, minutes in SCHEDULES:
-        Schedule.objects.get_or_create(
-            func=func, defaults={"name": func.rsplit(".", 1)[-1], "schedule_type": Schedule.MINUTES, "minutes": minutes}
-        )
+    ensure(SCHEDULES)

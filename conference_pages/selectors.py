@@ -28,9 +28,12 @@ def home_page_for(conference, language=None):
     """The conference's home page in ``language`` (the active one), else in any locale."""
     from conference_pages.models import ConferenceHomePage
 
+    def read():
+        homes = ConferenceHomePage.objects.live().filter(conference=conference).select_related("locale")
+        return {home.locale.language_code: home for home in homes}
+
     language = language or translation.get_language()
-    homes = ConferenceHomePage.objects.live().filter(conference=conference).select_related("locale")
-    by_language = {home.locale.language_code: home for home in homes}
+    by_language = cached_tree_read("homes", [conference.pk], read)  # until the page tree changes
     return (
         by_language.get(language) or by_language.get(settings.LANGUAGE_CODE) or next(iter(by_language.values()), None)
     )

@@ -241,7 +241,7 @@ def test_student_card_survives_the_steps_in_private_storage_and_is_saved(wizard,
 
     review = wizard.details(document=pdf_upload("学生证.pdf"))
     assert current_step(review) == "review"
-    assert "student card 学生证.pdf" in text(review)
+    assert "Student card 学生证.pdf" in text(review)
     assert len(wizard_files()) == 1
     assert not settings.MEDIA_ROOT.exists()  # nothing under the public media directory
 
@@ -758,3 +758,56 @@ def test_no_type_set_up_yet_says_so(wizard):
 
     assert "Sorry, no registration type can be chosen at the moment." in page
     assert nothing_saved()
+
+
+def test_the_sweep_of_abandoned_uploads_is_scheduled_once(db):
+    from django_q.models import Schedule
+
+    from attendance.tasks import SCHEDULES, ensure_schedules
+
+    Schedule.objects.filter(func__startswith="attendance.").delete()
+    ensure_schedules()
+    Schedule.objects.filter(func="attendance.tasks.task_sweep_wizard_uploads").update(minutes=30)
+    ensure_schedules()
+
+    assert list(Schedule.objects.filter(func__startswith="attendance.").values_list("func", "minutes")) == [
+        ("attendance.tasks.task_sweep_wizard_uploads", 30)
+    ]
+    assert SCHEDULES == (("attendance.tasks.task_sweep_wizard_uploads", 60),)
+
+
+def test_the_scheduled_sweep_deletes_abandoned_uploads(wizard, student, monkeypatch):
+    from attendance.tasks import task_sweep_wizard_uploads
+
+    wizard.start()
+    wizard.choose(student)
+    wizard.details(document=pdf_upload())
+    later = timezone.now() + datetime.timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    assert task_sweep_wizard_uploads() == 1
+    assert wizard_files() == []
+
+
+@pytest.mark.parametrize("types", [1, 5])
+def test_the_start_page_runs_a_fixed_number_of_queries_and_does_not_rewrite_the_session(
+    wizard, make_type, conference, types
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(types):
+        make_type(name_en=f"Type {number}", capacity=100)
+    add_question(conference, QuestionKind.SHORT_TEXT, label_en="Dietary needs")
+    wizard.start()  # the first visit stores the empty attempt and fills the caches of the chrome
+
+    with CaptureQueriesContext(connection) as captured:
+        response = wizard.start()
+
+    assert current_step(response) == "type"
+    assert len(response.context["form"].offers) == types
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not [sql for sql in statements if not sql.startswith("SELECT")], statements  # nothing written
+    # Site, session, user, live registration, settings, types, their tiers, places taken, whether
+    # there are questions.
+    assert len(statements) == 9, statements

@@ -1,0 +1,20 @@
+"""django-q2 entry points of ``attendance``: thin, each calls one service."""
+
+SCHEDULES = (
+    # (task function, minutes between runs)
+    ("attendance.tasks.task_sweep_wizard_uploads", 60),
+)
+
+
+def task_sweep_wizard_uploads():
+    """Delete the files of registration attempts abandoned for a day."""
+    from attendance.wizards import sweep_wizard_uploads
+
+    return sweep_wizard_uploads()
+
+
+def ensure_schedules(**kwargs):
+    """Create the periodic tasks once (after ``migrate``); an operator's changes to them are kept."""
+    from cms.tasks import ensure_schedules as ensure
+
+    ensure(SCHEDULES)
