@@ -7,6 +7,7 @@ pages only; admin and static paths get ``None``.
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.http.request import split_domain_port
 from django.middleware.locale import LocaleMiddleware
 from wagtail.models import Site
 
@@ -21,7 +22,7 @@ def conference_for_request(request):
     path = request.path_info
     if path.startswith(SKIPPED_PREFIXES):
         return None
-    site = Site.find_for_request(request)
+    site = site_for_request(request)
     segments = [segment for segment in path.split("/") if segment]
     if segments and segments[0] in LANGUAGE_CODES:
         segments = segments[1:]
@@ -29,6 +30,19 @@ def conference_for_request(request):
 
     site_root_id = site.root_page_id if site else None
     return cached_conference_read([site_root_id, slug], lambda: _find_conference(site_root_id, slug))
+
+
+def site_for_request(request):
+    """Wagtail's ``Site.find_for_request``, with the lookup by host name and port cached until a
+    site or conference changes (Wagtail runs it as one sorted query on every request). Later
+    calls of ``Site.find_for_request`` in the request get the same object."""
+    if not hasattr(request, "_wagtail_site"):
+        hostname = split_domain_port(request._get_raw_host())[0]  # as Wagtail: no ALLOWED_HOSTS check here
+        port = request.get_port()
+        request._wagtail_site = cached_conference_read(
+            ["site", hostname, port], lambda: Site._find_for_request(request)
+        )
+    return request._wagtail_site
 
 
 def _find_conference(site_root_id, slug):

@@ -140,3 +140,21 @@ def test_admin_language_follows_preferred_language(user_factory):
     person.save()
 
     assert UserProfile.get_for_user(person).preferred_language == "zh-hans"
+
+
+def test_the_site_of_a_request_is_cached_until_a_site_changes(client, django_assert_num_queries):
+    """The lookup of the Wagtail site by host name is cached; adding a site is seen at once."""
+    from django.test import RequestFactory
+    from wagtail.models import Page, Site
+
+    from conference_pages.middleware import site_for_request
+
+    default = Site.objects.get(is_default_site=True)
+    request = RequestFactory().get("/", HTTP_HOST="ncic.example.org")
+    assert site_for_request(request) == default
+    with django_assert_num_queries(0):
+        assert site_for_request(RequestFactory().get("/", HTTP_HOST="ncic.example.org")) == default
+
+    own = Site.objects.create(hostname="ncic.example.org", root_page=Page.objects.get(depth=1))
+    assert site_for_request(RequestFactory().get("/", HTTP_HOST="ncic.example.org")) == own
+    assert Site.find_for_request(request) == default  # one request keeps the site it started with

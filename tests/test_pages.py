@@ -201,7 +201,7 @@ def test_home_page_query_count_does_not_grow_with_columns(client, conference, ex
         response = client.get("/zh-hans/ncic2027/")
 
     assert response.status_code == 200
-    assert len(queries) == 7, [query["sql"] for query in queries]
+    assert len(queries) == 6, [query["sql"] for query in queries]
 
 
 def test_portal_page_is_the_default_site_root(portal):

@@ -216,7 +216,7 @@ def test_results_page_runs_a_fixed_number_of_queries(client, conference, matchin
         response = search(client, "数据挖掘")
 
     assert len(titles(response)) == matching_pages
-    assert len(queries) == 6, [query["sql"] for query in queries]
+    assert len(queries) == 5, [query["sql"] for query in queries]
 
 
 def test_results_are_paginated_keeping_the_query(client, conference):

@@ -140,7 +140,7 @@ def test_home_query_count_does_not_grow_with_slides(client, conference, count):
     with CaptureQueriesContext(connection) as queries:
         client.get("/zh-hans/ncic2027/")
 
-    assert len(queries) == 7
+    assert len(queries) == 6
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

@@ -158,9 +158,9 @@ def test_my_orders_run_a_fixed_number_of_queries(buyer_client, make_order, order
             store_proof(order=order, uploaded=SimpleUploadedFile("slip.png", png_bytes()), user=None)
     buyer_client.get(url("my_orders"))  # fills the caches of the site chrome
 
-    # Site, session, user, conference, the orders (with their latest proof), their lines (the home
-    # page comes from the cache kept until the page tree changes).
-    with django_assert_num_queries(6):
+    # Session, user, conference, the orders (with their latest proof), their lines (the site and
+    # the home page come from caches kept until they change).
+    with django_assert_num_queries(5):
         response = buyer_client.get(url("my_orders"))
 
     assert len(listed_codes(response)) == orders
