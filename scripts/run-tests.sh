@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the whole suite: the unit and integration tests on both cores, then the browser tests
-# (which share one Chromium and run alone). Arguments, when given, go to a single pytest run.
+# Runs the whole suite: the unit and integration tests on both cores, then the browser tests in a
+# run of their own (Playwright's event loop lives as long as the session), also on both cores:
+# each worker has its own database, live server and Chromium. Arguments, when given, go to a
+# single pytest run.
 # DATABASE_URL picks the database (SQLite when unset).
 set -euo pipefail
 export DJANGO_SETTINGS_MODULE=cms.settings.test
@@ -9,4 +11,4 @@ if [ "$#" -gt 0 ]; then
   exec .venv/bin/pytest "$@"
 fi
 .venv/bin/pytest -p no:cacheprovider -n 2 -m "not browser"
-.venv/bin/pytest -p no:cacheprovider -m browser
+.venv/bin/pytest -p no:cacheprovider -n 2 -m browser
