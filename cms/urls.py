@@ -24,8 +24,13 @@ if getattr(settings, "SERVE_MEDIA", False):
     # Development and the demo only; production serves media from its storage or proxy.
     from django.views.static import serve as serve_file
 
+    # Documents are served by /documents/<id>/…, which checks who may read them, never here.
     urlpatterns.append(
-        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT})
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>(?!documents/).*)$",
+            serve_file,
+            {"document_root": settings.MEDIA_ROOT},
+        )
     )
 
 urlpatterns += i18n_patterns(

@@ -18,7 +18,11 @@ Restricted content never leaves through a shared channel:
   to those who may see them);
 * listings of pages (a column's children, news, featured speakers, the home page's column
   introductions) are cached for everyone, so they show a restricted page's title but not its
-  summary (``conceal``).
+  summary (``conceal``);
+* a document that only restricted pages use (a block or a link in their text) is served at
+  ``/documents/<id>/…`` to those the pages admit; others get the page's prompt
+  (``serve_document_for_audience``, a ``before_serve_document`` hook). The files themselves
+  must not be reachable under ``/media/documents/`` (see the README's configuration).
 
 ``restricted_pages()`` reads the restrictions of every site in two or three queries, once per
 version of the page tree (a restriction changes only when a page is published).
@@ -236,3 +240,51 @@ def _feature_url(name, slug):
         return reverse(name, kwargs={"conference_slug": slug})
     except NoReverseMatch:
         return ""
+
+
+# Documents ----------------------------------------------------------------------------------------
+
+
+def document_restrictions(document):
+    """``None`` when anyone may read ``document``: a live page everyone may see uses it, or no
+    page uses it (a file of the library). Otherwise ``[(page, Restriction), …]`` of the live
+    pages that use it, every one restricted. Three queries at most."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    page_type = ContentType.objects.get_for_model(Page)
+    ids = {
+        int(object_id)
+        for object_id in ReferenceIndex.get_references_to(document)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+    }
+    pages = list(Page.objects.live().filter(pk__in=ids).order_by("path")) if ids else []
+    if not pages:
+        return None
+    restricted = restricted_pages()
+    found = []
+    for page in pages:
+        restriction = restriction_of(page, restricted)
+        if restriction is None or restriction.audience == Audience.EVERYONE:
+            return None
+        found.append((page, restriction))
+    return found
+
+
+def serve_document_for_audience(document, request):
+    """``None`` (Wagtail serves the file) when ``request.user`` may read ``document``, else the
+    prompt of the first restricted page that uses it (403, private)."""
+    found = document_restrictions(document)
+    if found is None or any(admits(request.user, restriction) for _page, restriction in found):
+        return None
+    page, restriction = found[0]
+    if getattr(request, "conference", None) is None:  # /documents/ is outside the conference sites
+        from cms.models import Conference
+
+        request.conference = Conference.objects.filter(pk=restriction.conference_id).first()
+    page = page.specific
+    response = _prompt(page, request, restriction)
+    patch_cache_control(response, private=True, no_cache=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -384,3 +384,95 @@ def test_editors_choose_the_audience_in_the_settings_tab(site, superuser):
     assert response.status_code == 200
     assert 'name="audience"' in content
     assert '<option value="registered" selected>' in content
+
+
+# Documents of pages for attendees ------------------------------------------------------------------
+
+
+def make_document(title, content):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    document = get_document_model()(title=title)
+    document.file.save(f"{title}.pdf", ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+@pytest.fixture
+def documents(site, settings, tmp_path):
+    """A schedule used only by the page for registered attendees, a call for papers used by that
+    page and by a public page, and a file of the library that no page uses."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    handbook = ColumnPage.objects.get(slug="attendees", locale__language_code="zh-hans")
+    about = ColumnPage.objects.get(slug="about", locale__language_code="zh-hans")
+    schedule = make_document("schedule", b"%PDF-1.4 SECRET-SCHEDULE")
+    cfp = make_document("cfp", b"%PDF-1.4 call for papers")
+    library = make_document("logo-pack", b"%PDF-1.4 logos")
+    handbook.body = [
+        {"type": "document", "value": schedule.pk},
+        {"type": "document", "value": cfp.pk},
+    ]
+    handbook.save_revision().publish()
+    about.body = [{"type": "document", "value": cfp.pk}]
+    about.save_revision().publish()
+    return {"schedule": schedule, "cfp": cfp, "library": library}
+
+
+def download(client, document):
+    """``(status, body)`` of the document's address (the file is closed after reading)."""
+    response = client.get(f"/documents/{document.pk}/{document.filename}")
+    try:
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    finally:
+        response.close()
+    return response, body
+
+
+def test_a_document_only_attendee_pages_use_is_served_to_attendees_only(client, stranger, registered, documents):
+    schedule = documents["schedule"]
+
+    for outsider in (client, stranger):
+        refused, body = download(outsider, schedule)
+        assert refused.status_code == 403
+        assert b"SECRET-SCHEDULE" not in body
+        assert "private" in refused["Cache-Control"]
+    assert b"/_account/login/" in download(client, schedule)[1]  # the prompt to log in
+
+    served, body = download(registered, schedule)
+    assert served.status_code == 200
+    assert b"SECRET-SCHEDULE" in body
+
+
+def test_documents_that_public_pages_or_no_page_use_stay_public(client, documents):
+    assert download(client, documents["cfp"])[0].status_code == 200
+    assert download(client, documents["library"])[0].status_code == 200
+
+
+def test_organizers_read_the_documents_of_their_attendee_pages(user_factory, site, documents):
+    organizer = staff_client(user_factory, site, Role.ORGANIZER)
+    assert download(organizer, documents["schedule"])[0].status_code == 200
+
+
+def test_document_files_are_not_served_under_the_media_address_in_development(client, documents):
+    from django.test import override_settings
+
+    with override_settings(SERVE_MEDIA=True):
+        from importlib import reload
+
+        from django.urls import clear_url_caches
+
+        import cms.urls
+
+        reload(cms.urls)
+        clear_url_caches()
+        try:
+            response = client.get(f"/media/{documents['schedule'].file.name}")
+        finally:
+            reload(cms.urls)
+            clear_url_caches()
+    assert response.status_code == 404
