@@ -1,0 +1,21 @@
+"""Admin registration of ``submissions``: the audit entries' labels."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+LOG_ACTIONS = {
+    "flock.submission.create": (_("Start submission"), _("Submission started")),
+    "flock.submission.submit": (_("Submit"), _("Submission submitted")),
+    "flock.submission.file": (_("Upload file"), _("File uploaded")),
+    "flock.submission.withdraw": (_("Withdraw submission"), _("Submission withdrawn")),
+    "flock.submission.review": (_("Start review"), _("Review started")),
+    "flock.submission.accept": (_("Accept submission"), _("Submission accepted")),
+    "flock.submission.reject": (_("Reject submission"), _("Submission rejected")),
+    "flock.submission.revise": (_("Request revision"), _("Revision requested")),
+}
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    for action, (label, message) in LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
