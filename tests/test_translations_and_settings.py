@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.management import call_command
 from wagtail.images.models import Image
 
-from cms.demo import seed_demo
 from cms.models import Conference, EmailLog, User
 from conference_pages.models import ArticlePage, ColumnPage, ConferenceHomePage, SpeakerPage
 
@@ -88,9 +87,13 @@ def test_check_deploy_is_clean_under_production_settings():
 
 @pytest.mark.django_db
 @pytest.mark.smoke
-def test_seed_demo_is_idempotent(capsys):
+def test_seed_demo_is_idempotent_and_bilingual(capsys, client):
     call_command("seed_demo")
     first = capsys.readouterr().out
+    zh = client.get("/zh-hans/ncic2027/call-for-papers/important-dates/").content.decode()
+    en = client.get("/en/ncic2027/call-for-papers/important-dates/").content.decode()
+    assert "全文截稿：2027年1月31日" in zh
+    assert "Full papers due: 31 January 2027" in en
     counts = (
         Conference.objects.count(),
         User.objects.count(),
@@ -135,14 +138,3 @@ def test_seed_demo_is_idempotent(capsys):
     ]
     assert {speaker.photo.file.name.rsplit(".", 1)[-1] for speaker in featured} == {"jpg"}
     assert {(speaker.photo.width, speaker.photo.height) for speaker in featured} == {(600, 600)}
-
-
-@pytest.mark.django_db
-def test_demo_has_bilingual_content(client):
-    seed_demo()
-
-    zh = client.get("/zh-hans/ncic2027/call-for-papers/important-dates/").content.decode()
-    en = client.get("/en/ncic2027/call-for-papers/important-dates/").content.decode()
-
-    assert "全文截稿：2027年1月31日" in zh
-    assert "Full papers due: 31 January 2027" in en

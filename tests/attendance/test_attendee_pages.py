@@ -426,10 +426,18 @@ def documents(site, settings, tmp_path):
 def download(client, document):
     """``(status, body)`` of the document's address (the file is closed after reading)."""
     response = client.get(f"/documents/{document.pk}/{document.filename}")
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
     try:
         body = b"".join(response.streaming_content) if response.streaming else response.content
     finally:
-        response.close()
+        # Closing a response ends the request, which would close the test's database connection.
+        request_finished.disconnect(close_old_connections)
+        try:
+            response.close()
+        finally:
+            request_finished.connect(close_old_connections)
     return response, body
 
 
