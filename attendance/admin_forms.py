@@ -13,12 +13,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_countries import countries
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.widgets import AdminDateTimeInput
 
 from attendance.enums import CHECKED, CHOICE_KINDS, UNCHECKED, FeeTierKind, QuestionKind
 from attendance.models import Question, RegistrationSettings, RegistrationType
@@ -26,6 +24,7 @@ from attendance.permissions import REGISTRATION_STAFF
 from attendance.services.inputs import DETAIL_FIELDS, DOCUMENT, UPLOAD_TYPES
 from attendance.services.pricing import currencies_for
 from cms.enums import Language
+from cms.forms import ConferenceDateTimeField
 from cms.permissions import conferences_for
 
 MONEY = {"max_digits": 13, "decimal_places": 2}
@@ -39,23 +38,6 @@ def organized(user):
 
 
 # --- Settings ------------------------------------------------------------------------------------
-
-
-class ConferenceDateTimeField(forms.DateTimeField):
-    """A moment typed and shown in the conference's time zone, whatever the admin user's is."""
-
-    def __init__(self, *, tz, **kwargs):
-        kwargs.setdefault("widget", AdminDateTimeInput)
-        super().__init__(**kwargs)
-        self.tz = tz
-
-    def prepare_value(self, value):
-        with timezone.override(self.tz):
-            return super().prepare_value(value)
-
-    def to_python(self, value):
-        with timezone.override(self.tz):
-            return super().to_python(value)
 
 
 class RegistrationSettingsForm(forms.ModelForm):

@@ -1,7 +1,14 @@
-"""Admin registration of ``submissions``: the audit entries' labels."""
+"""Admin registration of ``submissions``: the permission policies, the "Submissions" menu and the
+audit entries' labels."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+
+from submissions.policies import register_policies
+from submissions.viewsets import SubmissionsViewSetGroup
+
+# Before the viewsets are built: their listings and screens are scoped by these policies.
+register_policies()
 
 LOG_ACTIONS = {
     "flock.submission.create": (_("Start submission"), _("Submission started")),
@@ -19,3 +26,8 @@ LOG_ACTIONS = {
 def register_log_actions(actions):
     for action, (label, message) in LOG_ACTIONS.items():
         actions.register_action(action, label, message)
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return SubmissionsViewSetGroup()
