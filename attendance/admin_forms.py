@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django_countries import countries
@@ -54,7 +55,7 @@ class RegistrationSettingsForm(forms.ModelForm):
         for name in ("opens_at", "closes_at"):
             model_field = RegistrationSettings._meta.get_field(name)
             self.fields[name] = ConferenceDateTimeField(
-                tz=conference.tz, label=model_field.verbose_name, required=False, help_text=help_text
+                tz=conference.tz, label=capfirst(model_field.verbose_name), required=False, help_text=help_text
             )
 
 

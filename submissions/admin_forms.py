@@ -1,6 +1,7 @@
 """Forms of the submissions set-up: validation only (Wagtail's model views save and log)."""
 
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -32,7 +33,7 @@ class SubmissionSettingsAdminForm(WagtailAdminModelForm):
                 if name in self.fields:
                     model_field = SubmissionSettings._meta.get_field(name)
                     self.fields[name] = ConferenceDateTimeField(
-                        tz=conference.tz, label=model_field.verbose_name, required=False, help_text=help_text
+                        tz=conference.tz, label=capfirst(model_field.verbose_name), required=False, help_text=help_text
                     )
 
     def clean(self):

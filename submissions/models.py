@@ -90,8 +90,8 @@ class SubmissionSettings(models.Model):
     camera_ready_closes_at = models.DateTimeField(_("camera-ready versions close"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("submission settings")
-        verbose_name_plural = _("submission settings")
+        verbose_name = _("call for papers")
+        verbose_name_plural = _("call for papers")
 
     def __str__(self):
         return str(self.conference)

@@ -30,6 +30,8 @@ def local_time(name):
 
 
 class TopicIndexView(ScopedIndexView):
+    default_ordering = "sort_order"
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("conference").annotate(submission_count=Count("submissions"))
 
@@ -77,7 +79,7 @@ class SubmissionSettingsViewSet(ScopedModelViewSet):
     index_view_class = CallIndexView
     export_formats = []
     list_display = [
-        Column("conference", label=pgettext_lazy("admin", "Conference"), accessor="conference"),
+        "conference",
         BooleanColumn("abstract_enabled", label=gettext_lazy("Abstracts")),
         Column("abstract_closes_at", label=gettext_lazy("Abstracts close"), accessor=local_time("abstract_closes_at")),
         BooleanColumn("full_paper_enabled", label=gettext_lazy("Full papers")),

@@ -41,8 +41,8 @@ class Migration(migrations.Migration):
                 ('conference', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='submission_settings', to='cms.conference', verbose_name='conference')),
             ],
             options={
-                'verbose_name': 'submission settings',
-                'verbose_name_plural': 'submission settings',
+                'verbose_name': 'call for papers',
+                'verbose_name_plural': 'call for papers',
             },
         ),
         migrations.CreateModel(

@@ -155,3 +155,14 @@ def test_the_admin_menu_has_submissions_for_organizers(client, conference, staff
     html = client.get("/admin/").content.decode()
     assert reverse("submission_topics:index") in html
     assert reverse("submission_settings:index") in html
+
+
+def test_topics_are_listed_in_their_order(client, conference, staff):
+    client.force_login(staff(conference, Role.ORGANIZER, "organizer@example.org"))
+    Topic.objects.create(conference=conference, name_zh="第二", sort_order=2)
+    Topic.objects.create(conference=conference, name_zh="第一", sort_order=1)
+    Topic.objects.create(conference=conference, name_zh="第三", sort_order=3)
+
+    html = client.get(reverse("submission_topics:index")).content.decode()
+
+    assert html.index("第一") < html.index("第二") < html.index("第三")
