@@ -127,16 +127,22 @@ def build_data():
     run([PYTHON, __file__, "--step", "columns"], environment=environment)
 
 
-def production_env(static_root, secret_key, *, page_cache):
-    """The environment of the production-settings processes (query count, collectstatic, gunicorn),
-    with the anonymous page cache on or off."""
+FIELD_KEY = "ZmxvY2stYmVuY2gtb25seS1rZXktMzItYnl0ZXMhISE="  # a Fernet key for the benchmarks only
+
+
+def production_env(static_root, secret_key, *, page_cache=True, database_url=DATABASE_URL, **extra):
+    """The environment of the production-settings processes (query count, collectstatic, gunicorn)
+    of a bench database, with the anonymous page cache on or off."""
     return django_env(
         "cms.settings.production",
+        database_url=database_url,
         SECRET_KEY=secret_key,
         ALLOWED_HOSTS=f"{HOST},localhost",
         SECURE_SSL_REDIRECT="false",
         STATIC_ROOT=str(static_root),
         PAGE_CACHE_SECONDS="600" if page_cache else "0",
+        FIELD_ENCRYPTION_KEY=FIELD_KEY,
+        **extra,
     )
 
 

@@ -62,7 +62,7 @@ TARGET_START_RATIO_PERCENT = 2.5
 TARGET_REGISTRATIONS_PER_SECOND = 25.0
 TARGET_P95_MS = 200.0
 RESULT_MARKER = pages.RESULT_MARKER
-FIELD_KEY = "ZmxvY2stYmVuY2gtb25seS1rZXktMzItYnl0ZXMhISE="  # a Fernet key used for the bench only
+FIELD_KEY = pages.FIELD_KEY
 
 
 def attempts():
@@ -78,14 +78,7 @@ def django_env(settings, **extra):
 
 
 def production_env(static_root, secret_key):
-    return django_env(
-        "cms.settings.production",
-        SECRET_KEY=secret_key,
-        ALLOWED_HOSTS=f"{HOST},localhost",
-        SECURE_SSL_REDIRECT="false",
-        STATIC_ROOT=str(static_root),
-        FIELD_ENCRYPTION_KEY=FIELD_KEY,
-    )
+    return pages.production_env(static_root, secret_key, database_url=DATABASE_URL)
 
 
 def step_output(step, environment):

@@ -86,17 +86,10 @@ def django_env(settings, **extra):
 
 
 def production_env(static_root, secret_key):
-    return django_env(
-        "cms.settings.production",
-        SECRET_KEY=secret_key,
-        ALLOWED_HOSTS=f"{HOST},localhost",
-        SECURE_SSL_REDIRECT="false",
-        STATIC_ROOT=str(static_root),
-        FIELD_ENCRYPTION_KEY=FIELD_KEY,
-    )
+    return pages.production_env(static_root, secret_key, database_url=DATABASE_URL)
 
 
-FIELD_KEY = "ZmxvY2stYmVuY2gtb25seS1rZXktMzItYnl0ZXMhISE="  # a Fernet key used for the bench only
+FIELD_KEY = pages.FIELD_KEY
 
 
 def start_gunicorn(environment, port, error_log):

@@ -10,9 +10,13 @@ from tests.factories import ConferenceFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from commerce.webhooks import forget_webhook_settings
+
     cache.clear()
+    forget_webhook_settings()  # the webhooks' per-process copy of payment settings
     yield
     cache.clear()
+    forget_webhook_settings()
 
 
 @pytest.fixture(autouse=True)
