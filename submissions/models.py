@@ -11,12 +11,13 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from cms.enums import Language
+from cms.i18n import BilingualMixin
 from submissions.enums import (
     EDITABLE_STATES,
     FINAL_STATES,
@@ -32,14 +33,6 @@ TITLE_MAX_LENGTH = 300
 ABSTRACT_MAX_LENGTH = 5000
 KEYWORDS_MAX_LENGTH = 300
 MAX_AUTHORS = 30
-
-
-def _in_language(obj, field):
-    """The active language's text of ``field`` (``<field>_zh`` / ``<field>_en``), else the other."""
-    chinese, english = getattr(obj, f"{field}_zh"), getattr(obj, f"{field}_en")
-    if translation.get_language() == Language.ENGLISH:
-        return english or chinese
-    return chinese or english
 
 
 def private_storage():
@@ -113,7 +106,7 @@ class SubmissionSettings(models.Model):
         return {FileType.PDF, FileType.WORD} if self.allow_word else {FileType.PDF}
 
 
-class Topic(models.Model):
+class Topic(BilingualMixin, models.Model):
     """A topic (专题) of the call for papers."""
 
     conference = models.ForeignKey("cms.Conference", on_delete=models.PROTECT, related_name="topics")
@@ -132,7 +125,7 @@ class Topic(models.Model):
 
     @property
     def name(self):
-        return _in_language(self, "name")
+        return self.localized("name")
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -141,7 +134,7 @@ class SubmissionQuerySet(models.QuerySet):
         return self.exclude(state=SubmissionState.WITHDRAWN)
 
 
-class Submission(models.Model):
+class Submission(BilingualMixin, models.Model):
     conference = models.ForeignKey("cms.Conference", on_delete=models.PROTECT, related_name="submissions")
     code = models.CharField(_("submission code"), max_length=24)
     submitter = models.ForeignKey(
@@ -188,7 +181,7 @@ class Submission(models.Model):
 
     @property
     def title(self):
-        return _in_language(self, "title")
+        return self.localized("title")
 
     @property
     def is_final(self):
