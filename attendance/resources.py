@@ -33,7 +33,8 @@ from attendance.enums import QuestionKind, RegistrationState
 from attendance.exceptions import AlreadyRegistered, PriceNotAvailable, RegistrationError
 from attendance.models import Question, Registration, RegistrationType
 from attendance.services.inputs import DETAIL_FIELDS
-from attendance.services.walk_ins import checked_email, record_transfer, register_by_email
+from attendance.services.walk_ins import record_transfer, register_by_email
+from cms.accounts.services import checked_email
 from cms.enums import Language
 from cms.exceptions import FlockError
 from commerce.enums import ORDER_PAID_STATES

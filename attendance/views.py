@@ -8,12 +8,9 @@ renders inside the conference's site layout (``render_page``). Nothing here is c
 page is the person's own.
 """
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -30,11 +27,10 @@ from attendance.services.orders import renew_order
 from attendance.services.registrations import withdraw_registration
 from attendance.services.setup import check_registration_open
 from cms.exceptions import FlockError
-from cms.models import Conference
 from commerce.enums import OrderState
 from commerce.selectors import invoice_available
-from conference_pages.cache import cached_conference_read
-from conference_pages.chrome import feature_chrome
+from conference_pages import chrome
+from conference_pages.chrome import conference_from, feature_chrome
 
 DETAILS_PREFIX = "details"
 QUESTIONS_PREFIX = "questions"
@@ -43,24 +39,10 @@ QUESTIONS_PREFIX = "questions"
 # Shared by the views and the wizard --------------------------------------------------------------
 
 
-def conference_from(request, conference_slug):
-    """The conference named in the address (the middleware reads only the first segment); read
-    from the cache kept until a conference or site changes."""
-    conference = cached_conference_read(
-        ["by-slug", conference_slug], lambda: Conference.objects.filter(slug=conference_slug).first()
-    )
-    if conference is None:
-        raise Http404("No such conference.")
-    request.conference = conference
-    return conference
-
-
 def login_redirect(request, conference):
-    """To the log-in page, then back here (to My conference after a form's POST); the account
-    pages are drawn in the conference's layout."""
-    back = request.get_full_path() if request.method == "GET" else my_conference_url(conference)
-    query = urlencode({"conference": conference.slug, "next": back})
-    return redirect(f"{reverse('accounts:login')}?{query}")
+    """To the log-in page, then back here (to My conference after a form's POST)."""
+    back = None if request.method == "GET" else my_conference_url(conference)
+    return chrome.login_redirect(request, conference, back=back)
 
 
 def my_conference_url(conference):
@@ -82,11 +64,9 @@ def site_context(request, conference, *, url_name, **url_kwargs):
 
 
 def render_page(request, template, context, *, url_name, status=200, **url_kwargs):
-    conference = request.conference
-    chrome = site_context(request, conference, url_name=url_name, **url_kwargs)
-    response = render(request, template, {**chrome, **context}, status=status)
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return chrome.render_feature_page(
+        request, template, context, url_name=f"attendance:{url_name}", scope="attendance", status=status, **url_kwargs
+    )
 
 
 def _own_registration(request, conference_slug, code):
@@ -100,17 +80,7 @@ def _back(registration):
     return redirect(my_conference_url(registration.conference))
 
 
-def _login_first(view):
-    """``login_required`` that sends the visitor to log in in the conference's layout."""
-
-    def wrapped(request, conference_slug, **kwargs):
-        if not request.user.is_authenticated:
-            return login_redirect(request, conference_from(request, conference_slug))
-        return view(request, conference_slug, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+_login_first = chrome.login_first(back_after_post=my_conference_url)
 
 
 # My conference -----------------------------------------------------------------------------------

@@ -2,13 +2,18 @@
 the conference's menu, the language links to the same address, and the key they are cached under.
 """
 
+import functools
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 
-from conference_pages.cache import chrome_cache_key
+from cms.models import Conference
+from conference_pages.cache import cached_conference_read, chrome_cache_key
 from conference_pages.selectors import conference_site, home_page_for
 
 
@@ -38,3 +43,60 @@ def feature_chrome(request, conference, *, url_name, url_kwargs=None, query=_no_
         context["site_home"], context["site_menu"] = conference_site(home, request=request)
         context["chrome_key"] = f"{scope}:{chrome_cache_key(home, request, False)}:{digest}"
     return context
+
+
+# Pages of Flock's features inside a conference's site -------------------------------------------
+
+
+def conference_from(request, conference_slug):
+    """The conference named in the address (the middleware reads only the first segment); read
+    from the cache kept until a conference or site changes. ``Http404`` when there is none."""
+    conference = cached_conference_read(
+        ["by-slug", conference_slug], lambda: Conference.objects.filter(slug=conference_slug).first()
+    )
+    if conference is None:
+        raise Http404("No such conference.")
+    request.conference = conference
+    return conference
+
+
+def login_redirect(request, conference, *, back=None):
+    """To the log-in page drawn in the conference's layout, then ``back`` (by default this
+    address; a form's POST should name the page to return to)."""
+    back = back or request.get_full_path()
+    query = urlencode({"conference": conference.slug, "next": back})
+    return redirect(f"{reverse('accounts:login')}?{query}")
+
+
+def login_first(back_after_post=None):
+    """``login_required`` for views taking ``conference_slug``: the visitor logs in in the
+    conference's layout and comes back (after a POST: to ``back_after_post(conference)``)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, conference_slug, **kwargs):
+            if not request.user.is_authenticated:
+                conference = conference_from(request, conference_slug)
+                back = back_after_post(conference) if back_after_post and request.method != "GET" else None
+                return login_redirect(request, conference, back=back)
+            return view(request, conference_slug, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def render_feature_page(request, template, context, *, url_name, scope, status=200, **url_kwargs):
+    """``template`` inside the conference's layout (``request.conference``), with its menu and
+    language links to the same view; never indexed."""
+    conference = request.conference
+    chrome = feature_chrome(
+        request,
+        conference,
+        url_name=url_name,
+        url_kwargs={"conference_slug": conference.slug, **url_kwargs},
+        scope=scope,
+    )
+    response = render(request, template, {**chrome, "conference": conference, **context}, status=status)
+    response["X-Robots-Tag"] = "noindex"
+    return response

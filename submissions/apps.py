@@ -10,3 +10,4 @@ class SubmissionsConfig(AppConfig):
         from submissions.demo import register_seeder, seed_submissions
 
         register_seeder(seed_submissions, order=50)
+        from submissions import emails, receivers  # noqa: F401  (registers messages and receivers)

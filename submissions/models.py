@@ -244,3 +244,45 @@ class SubmissionFile(models.Model):
 
     def __str__(self):
         return f"{self.submission.code} {self.get_kind_display()} v{self.revision}"
+
+
+class ArchiveState(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    BUILDING = "building", _("Being built")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class SubmissionArchive(models.Model):
+    """A zip of the current files of chosen submissions, built by a task (``done`` of ``total``
+    submissions so far) for the organizers of the conference."""
+
+    conference = models.ForeignKey("cms.Conference", on_delete=models.CASCADE, related_name="submission_archives")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submission_ids = models.JSONField(default=list)
+    state = models.CharField(_("state"), max_length=10, choices=ArchiveState.choices, default=ArchiveState.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file_count = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="submissions/archives/", storage=private_storage, max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("zip of submission files")
+        verbose_name_plural = _("zips of submission files")
+
+    def __str__(self):
+        return f"{self.conference} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self):
+        return 100 if self.state == ArchiveState.READY else int(100 * self.done / self.total) if self.total else 0
+
+    def download_name(self):
+        return f"{self.conference.slug}-submissions-{self.created_at.astimezone(self.conference.tz):%Y%m%d-%H%M}.zip"

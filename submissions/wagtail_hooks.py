@@ -12,6 +12,8 @@ register_policies()
 
 LOG_ACTIONS = {
     "flock.submission.create": (_("Start submission"), _("Submission started")),
+    "flock.submission.import": (_("Import invited submission"), _("Invited submission imported")),
+    "flock.submission.account": (_("Open account for an invited author"), _("Account opened by staff")),
     "flock.submission.submit": (_("Submit"), _("Submission submitted")),
     "flock.submission.file": (_("Upload file"), _("File uploaded")),
     "flock.submission.withdraw": (_("Withdraw submission"), _("Submission withdrawn")),

@@ -7,11 +7,8 @@ which also confirms the address and activates the account
 (``cms.accounts.services.reset_password``).
 """
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
-from wagtail.log_actions import log
 
 from attendance.enums import RegistrationState
 from attendance.exceptions import IllegalTransition
@@ -19,65 +16,12 @@ from attendance.models import Registration
 from attendance.services.inputs import details_from_user
 from attendance.services.orders import renew_order
 from attendance.services.registering import register, register_walk_in
-from cms.accounts.models import EmailConfirmation
-from cms.accounts.services import account_for, normalise_email
-from cms.enums import Language
-from cms.models import User
+from cms.accounts.services import find_or_create_account
 from commerce.enums import Provider
 from commerce.services.payments import confirm_payment, start_payment
 
-# The profile fields a new account takes from the details staff typed.
-ACCOUNT_FIELDS = ("name_zh", "first_name", "last_name", "title", "affiliation", "country", "phone")
-
-
-def checked_email(email):
-    """``email`` normalised (lower case); ``ValidationError`` keyed ``email`` when it is not an address."""
-    email = normalise_email(email)
-    try:
-        if not email:
-            raise ValidationError(_("An email address is required."), code="required")
-        validate_email(email)
-    except ValidationError as error:
-        code = error.code if error.code == "required" else "invalid"
-        raise ValidationError({"email": ValidationError(_("Enter a valid email address."), code=code)}) from None
-    return email
-
-
-@transaction.atomic
-def find_or_create_account(*, email, details=None, language=None, by_staff=None):
-    """The account of ``email`` and whether it was opened now: the existing account (unchanged),
-    or a new one with the names and details of ``details`` (``attendance.services.inputs``
-    fields), ``language`` as its preferred language, no usable password, inactive and with an
-    unconfirmed address.
-
-    Raises ``ValidationError`` (key ``email``). Side effects (new account): the account, its
-    ``EmailConfirmation``, an audit entry by ``by_staff``.
-    """
-    email = checked_email(email)
-    existing = account_for(email)
-    if existing is not None:
-        return existing, False
-    details = details or {}
-    fields = {}
-    for name in ACCOUNT_FIELDS:
-        value = str(details.get(name) or "").strip()
-        limit = User._meta.get_field(name).max_length
-        fields[name] = value[:limit] if limit else value
-    fields["country"] = fields["country"].upper()
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                email=email,
-                password=None,
-                is_active=False,
-                preferred_language=language if language in Language.values else Language.CHINESE,
-                **fields,
-            )
-    except IntegrityError:  # the same address was registered at another desk at the same moment
-        return account_for(email), False
-    EmailConfirmation.objects.create(user=user)
-    log(instance=user, action="flock.registration.account", user=by_staff, data={"email": email})
-    return user, True
+# The audit action of an account opened to register someone.
+ACCOUNT_ACTION = "flock.registration.account"
 
 
 def details_for(user, details):
@@ -107,7 +51,9 @@ def register_walk_in_by_email(
     ``PriceNotAvailable``, ``TypeNotAvailable``, ``ValidationError``); nothing is saved then,
     not even the new account.
     """
-    user, _created = find_or_create_account(email=email, details=details, language=language, by_staff=by_staff)
+    user, _created = find_or_create_account(
+        email=email, details=details, language=language, by_staff=by_staff, action=ACCOUNT_ACTION
+    )
     return register_walk_in(
         conference=conference,
         user=user,
@@ -157,7 +103,9 @@ def register_by_email(
     with ``by_staff``: no approval, open or not), opening an account for them if they have none.
     Used by the import of registrations. Raises what ``register`` raises; nothing is saved then.
     """
-    user, _created = find_or_create_account(email=email, details=details, language=language, by_staff=by_staff)
+    user, _created = find_or_create_account(
+        email=email, details=details, language=language, by_staff=by_staff, action=ACCOUNT_ACTION
+    )
     return register(
         conference=conference,
         user=user,

@@ -10,9 +10,12 @@ from datetime import timedelta
 from axes.utils import reset as reset_lockouts
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from cms.accounts import tokens
@@ -20,6 +23,7 @@ from cms.accounts.emails import ACCOUNT_MESSAGES, CONFIRM_EMAIL, PASSWORD_RESET,
 from cms.accounts.flow import AccountFlow
 from cms.accounts.models import EmailConfirmation
 from cms.accounts.signals import account_confirmed
+from cms.enums import Language
 from cms.models import EmailLog, User
 from cms.services.mail import send_templated_mail
 
@@ -277,3 +281,60 @@ def _may_mail(address):
     since = timezone.now() - MAIL_WINDOW
     recent = EmailLog.objects.filter(recipient=address, template_key__in=ACCOUNT_MESSAGES, created_at__gte=since)
     return recent.count() < MAIL_LIMIT
+
+
+# Accounts opened by staff
+
+# The profile fields a new account takes from the details staff typed.
+ACCOUNT_FIELDS = ("name_zh", "first_name", "last_name", "title", "affiliation", "country", "phone")
+
+
+def checked_email(email):
+    """``email`` normalised (lower case); ``ValidationError`` keyed ``email`` when it is not an address."""
+    email = normalise_email(email)
+    try:
+        if not email:
+            raise ValidationError(_("An email address is required."), code="required")
+        validate_email(email)
+    except ValidationError as error:
+        code = error.code if error.code == "required" else "invalid"
+        raise ValidationError({"email": ValidationError(_("Enter a valid email address."), code=code)}) from None
+    return email
+
+
+@transaction.atomic
+def find_or_create_account(*, email, details=None, language=None, by_staff=None, action):
+    """The account of ``email`` and whether it was opened now: the existing account (unchanged),
+    or a new one opened by staff (to register someone, or for an invited author) with the
+    profile fields of ``details``, ``language`` as its preferred language, no usable password,
+    inactive and with an unconfirmed address. The person sets a password with "forgot your
+    password", which also confirms the address and activates the account.
+
+    Raises ``ValidationError`` (key ``email``). Side effects (new account): the account, its
+    ``EmailConfirmation``, an audit entry ``action`` by ``by_staff``.
+    """
+    email = checked_email(email)
+    existing = account_for(email)
+    if existing is not None:
+        return existing, False
+    details = details or {}
+    fields = {}
+    for name in ACCOUNT_FIELDS:
+        value = str(details.get(name) or "").strip()
+        limit = User._meta.get_field(name).max_length
+        fields[name] = value[:limit] if limit else value
+    fields["country"] = fields["country"].upper()
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=None,
+                is_active=False,
+                preferred_language=language if language in Language.values else Language.CHINESE,
+                **fields,
+            )
+    except IntegrityError:  # the same address was registered at another desk at the same moment
+        return account_for(email), False
+    EmailConfirmation.objects.create(user=user)
+    log(instance=user, action=action, user=by_staff, data={"email": email})
+    return user, True

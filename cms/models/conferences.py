@@ -120,6 +120,13 @@ class Conference(BilingualMixin, models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
+    def code_prefix(self):
+        """The start of the conference's human codes (orders, submissions): its acronym's ASCII
+        letters and digits, at most ten (``NCIC2027``)."""
+        letters = "".join(ch for ch in self.acronym.upper() if ch.isascii() and ch.isalnum())
+        return (letters or "FLOCK")[:10]
+
+    @property
     def sender(self):
         """The From header for mail sent on behalf of this conference."""
         address = self.mail_from_email or settings.DEFAULT_FROM_EMAIL

@@ -28,13 +28,8 @@ def payment_settings_for(conference):
         return settings_row
 
 
-def order_code_prefix(conference):
-    letters = "".join(ch for ch in conference.acronym.upper() if ch.isascii() and ch.isalnum())
-    return (letters or "FLOCK")[:10]
-
-
 def _new_code(conference, length):
-    return f"{order_code_prefix(conference)}-{''.join(secrets.choice(CODE_ALPHABET) for _ in range(length))}"
+    return f"{conference.code_prefix}-{''.join(secrets.choice(CODE_ALPHABET) for _ in range(length))}"
 
 
 @transaction.atomic

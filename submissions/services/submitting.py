@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from wagtail.log_actions import log
 
-from commerce.services.orders import order_code_prefix
+from cms.accounts.services import find_or_create_account
 from submissions.enums import (
     ACCEPTED_STATES,
     COUNTED_STATES,
@@ -36,6 +36,7 @@ from submissions.models import (
     SubmissionSettings,
     Topic,
 )
+from submissions.services import notifications
 from submissions.services.files import SUPPLEMENTARY_TYPES, check_file, clean_file_name
 from submissions.services.transitions import lock, transition
 from submissions.services.windows import check_phase_open, submission_settings_for
@@ -167,6 +168,14 @@ def _check_limit(settings_row, user, *, excluding=None):
         )
 
 
+def check_may_start(*, conference, user, at=None):
+    """Raise what ``start_submission`` would raise before any input: the phase is not open
+    (``PhaseClosed``/``DeadlinePassed``) or the person is at the limit."""
+    settings_row = submission_settings_for(conference)
+    check_phase_open(settings_row, first_phase(settings_row), at=at)
+    _check_limit(settings_row, user)
+
+
 def _require_editable(submission):
     if submission.is_final:
         raise SubmissionLocked()
@@ -184,7 +193,7 @@ def _locked_settings(conference):
 
 def _new_code(settings_row):
     """The next code of the conference (``NCIC2027-0001``…), under the settings row's lock."""
-    prefix = order_code_prefix(settings_row.conference)
+    prefix = settings_row.conference.code_prefix
     count = Submission.objects.filter(conference=settings_row.conference).count()
     number = count + 1
     while Submission.objects.filter(conference=settings_row.conference, code=f"{prefix}-{number:04d}").exists():
@@ -227,6 +236,56 @@ def start_submission(*, conference, user, data, authors, language=None, at=None)
 
 
 @transaction.atomic
+def import_invited_submission(*, conference, by_staff, data, authors, language=None):
+    """An invited abstract entered by the organizers: submitted at once (no deadline, no
+    per-person limit), marked invited, in the name of its corresponding author, whose account is
+    opened (inactive, unconfirmed) when they have none, so they can follow and change it.
+
+    Side effects: an audit entry by ``by_staff`` (``flock.submission.import``),
+    ``submission_created``, ``submission_state_changed``; no mail (the organizers write to their
+    invited speakers themselves). ``ValidationError`` keyed by field, ``authors`` for the list.
+    """
+    settings_row = _locked_settings(conference)
+    cleaned = clean_submission_data(settings_row, data)
+    cleaned_authors = clean_authors(authors)
+    corresponding = next(author for author in cleaned_authors if author["corresponding"])
+    names = corresponding["name"].split()
+    submitter, _opened = find_or_create_account(
+        email=corresponding["email"],
+        details={
+            "name_zh": corresponding["name"] if not corresponding["name"].isascii() else "",
+            "first_name": " ".join(names[:-1]) if corresponding["name"].isascii() else "",
+            "last_name": names[-1] if corresponding["name"].isascii() and names else "",
+            "affiliation": corresponding["affiliation"],
+            "country": corresponding["country"],
+        },
+        language=language,
+        by_staff=by_staff,
+        action="flock.submission.account",
+    )
+    now = timezone.now()
+    submission = Submission.objects.create(
+        conference=conference,
+        code=_new_code(settings_row),
+        submitter=submitter,
+        phase=first_phase(settings_row),
+        language=language or conference.default_language,
+        invited=True,
+        created_at=now,
+        updated_at=now,
+        **cleaned,
+    )
+    _save_authors(submission, cleaned_authors)
+    log(instance=submission, action="flock.submission.import", user=by_staff)
+    submission_created.send(sender=Submission, submission=submission, user=by_staff)
+    submission.submitted_at = now
+    transition(
+        submission, SubmissionState.SUBMITTED, action="flock.submission.submit", user=by_staff, fields=["submitted_at"]
+    )
+    return submission
+
+
+@transaction.atomic
 def update_submission(*, submission, user, data=None, authors=None):
     """The author changes the submission (any of its fields, or the authors) until the final
     decision. Side effects: an audit entry with the names of the changed fields."""
@@ -262,7 +321,8 @@ def submit_submission(*, submission, user, at=None):
     limit holds) or resubmits after a revision was requested (no deadline: the chair asked). A
     full-paper-only conference needs the paper first.
 
-    Side effects: an audit entry, ``submission_state_changed``.
+    Side effects: an audit entry, ``submission_state_changed``, a confirmation mail to the authors
+    (``notifications.notify_received``).
     """
     submission = lock(submission)
     settings_row = submission_settings_for(submission.conference)
@@ -274,13 +334,15 @@ def submit_submission(*, submission, user, at=None):
             raise ValidationError({"file": ValidationError(_("Please upload the paper first."), code="required")})
     submission.late = late
     submission.submitted_at = at or timezone.now()
-    return transition(
+    transition(
         submission,
         SubmissionState.SUBMITTED,
         action="flock.submission.submit",
         user=user,
         fields=["late", "submitted_at"],
     )
+    notifications.notify_received(submission=submission)
+    return submission
 
 
 @transaction.atomic
@@ -294,7 +356,8 @@ def add_file(*, submission, user, uploaded, kind=FileKind.PAPER, at=None):
     * the camera-ready version: only for accepted work, while that phase is open.
 
     Checked by content and size (the phase's limit). Side effects: an audit entry,
-    ``submission_file_added``. Returns the ``SubmissionFile``.
+    ``submission_file_added`` and, unless the submission is a draft, a confirmation mail to the
+    authors (``notifications.notify_file_added``). Returns the ``SubmissionFile``.
     """
     submission = lock(submission)
     settings_row = submission_settings_for(submission.conference)
@@ -343,6 +406,8 @@ def add_file(*, submission, user, uploaded, kind=FileKind.PAPER, at=None):
             data={"kind": kind, "revision": revision, "name": original_name},
         )
         submission_file_added.send(sender=Submission, submission=submission, file=stored, user=user)
+        if submission.state != SubmissionState.DRAFT:
+            notifications.notify_file_added(submission=submission, stored_file=stored)
     except Exception:
         stored.file.delete(save=False)  # nothing half-saved: no file without its row
         raise

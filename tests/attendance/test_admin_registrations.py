@@ -14,9 +14,9 @@ from wagtail.users.models import UserProfile
 
 from attendance.enums import CancelCause, FeeTierKind, QuestionKind, RegistrationState
 from attendance.models import Registration
-from attendance.services.walk_ins import find_or_create_account, record_transfer, register_walk_in_by_email
+from attendance.services.walk_ins import record_transfer, register_walk_in_by_email
 from cms.accounts.models import EmailConfirmation
-from cms.accounts.services import Links, request_password_reset
+from cms.accounts.services import Links, find_or_create_account, request_password_reset
 from cms.enums import Role
 from cms.models import EmailLog, User
 from cms.services.conferences import grant_role
@@ -623,7 +623,7 @@ def test_find_or_create_account_refuses_a_bad_address(organizer):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as caught:
-        find_or_create_account(email="nobody at all", by_staff=organizer)
+        find_or_create_account(email="nobody at all", by_staff=organizer, action="flock.registration.account")
 
     assert [e.code for e in caught.value.error_dict["email"]] == ["invalid"]
     assert not User.objects.filter(email="nobody at all").exists()

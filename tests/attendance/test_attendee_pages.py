@@ -16,6 +16,7 @@ from conference_pages.exporting import SiteExporter
 from conference_pages.models import ArticlePage, Audience, ColumnPage, ConferenceHomePage, NewsIndexPage, NewsPage
 from conference_pages.services import add_page, translate_page
 from tests.attendance.conftest import RegistrationFactory, RegistrationTypeFactory
+from tests.http import read_and_close
 from themes.registry import THEMES
 
 pytestmark = pytest.mark.django_db
@@ -426,18 +427,7 @@ def documents(site, settings, tmp_path):
 def download(client, document):
     """``(status, body)`` of the document's address (the file is closed after reading)."""
     response = client.get(f"/documents/{document.pk}/{document.filename}")
-    from django.core.signals import request_finished
-    from django.db import close_old_connections
-
-    try:
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-    finally:
-        # Closing a response ends the request, which would close the test's database connection.
-        request_finished.disconnect(close_old_connections)
-        try:
-            response.close()
-        finally:
-            request_finished.connect(close_old_connections)
+    body = read_and_close(response)
     return response, body
 
 

@@ -1,4 +1,4 @@
-"""The "Submissions" admin menu: topics and the call for papers of each conference.
+"""Setting up submissions in the admin: topics and the call for papers of each conference.
 
 Both are Wagtail model views scoped to the conferences where the user is an organizer or review
 chair (another conference's row opened by its id answers 404). The call for papers of a
@@ -9,7 +9,6 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
-from wagtail.admin.viewsets.base import ViewSetGroup
 
 from cms.admin_scoping import ScopedIndexView, ScopedModelViewSet
 from cms.permissions import conferences_for
@@ -123,10 +122,3 @@ class SubmissionSettingsViewSet(ScopedModelViewSet):
         ],
         base_form_class=SubmissionSettingsAdminForm,
     )
-
-
-class SubmissionsViewSetGroup(ViewSetGroup):
-    menu_label = pgettext_lazy("admin menu", "Submissions")
-    menu_icon = "doc-full"
-    menu_order = 160
-    items = (SubmissionSettingsViewSet, TopicViewSet)
