@@ -10,6 +10,8 @@ from conference_pages.models import (
     ColumnPage,
     ConferenceHomePage,
     ContactPage,
+    FlockFeature,
+    LinkPage,
     NewsIndexPage,
     NewsPage,
     PortalPage,
@@ -268,6 +270,11 @@ def _seed_columns(home, english):
                 column, ArticlePage(title=title_zh, slug=slug, body=text_block(child_zh), locale=home.locale)
             )
             translate_page(article, english, title=title_en, body=text_block(child_en))
+        if column.slug == "call-for-papers":
+            link = add_page(
+                column, LinkPage(title="在线投稿", slug="submit", feature=FlockFeature.SUBMISSION, locale=home.locale)
+            )
+            translate_page(link, english, title="Submit a paper")
 
 
 # (slug, date, pinned, zh title, en title, zh summary, en summary)

@@ -100,6 +100,7 @@ def _phases(settings_row):
         phases.append(
             {
                 "label": phase.label,
+                "accepted_only": phase == Phase.CAMERA_READY,
                 "opens_at": opens_at,
                 "closes_at": closes_at,
                 "not_yet": opens_at is not None and now < opens_at,
@@ -169,7 +170,7 @@ def new(request, conference_slug):
                     language=request.LANGUAGE_CODE,
                 )
                 if "submit" in request.POST:
-                    submit_submission(submission=submission, user=request.user)
+                    submission = submit_submission(submission=submission, user=request.user)
         except FlockError as error:
             messages.error(request, str(error.message))
         except ValidationError as error:

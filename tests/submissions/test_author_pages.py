@@ -137,6 +137,7 @@ def test_submitting_with_two_co_authors_saves_them_in_the_order_shown_and_mails_
 
     submission = Submission.objects.get()
     assert response.status_code == 302 and response["Location"] == one(submission.code)
+    assert f"稿件 {submission.code} 已提交" in text(author.get(response["Location"]))
     assert (submission.state, submission.topic, submission.submitter) == (
         SubmissionState.SUBMITTED,
         topics[1],
