@@ -101,6 +101,14 @@ class StateColumn(Column):
 
 class SubmissionIndexView(ExportColumnsMixin, ScopedIndexView):
     default_ordering = "-created_at"
+    page_sizes = (20, 50, 100, 200)
+
+    def get_paginate_by(self, queryset):
+        """``?per_page=`` one of ``page_sizes`` (20 by default)."""
+        asked = self.request.GET.get("per_page", "")
+        if asked.isdigit() and int(asked) in self.page_sizes:
+            return int(asked)
+        return super().get_paginate_by(queryset)
 
     def get_base_queryset(self):
         return (
