@@ -37,7 +37,7 @@ from submissions.services.submitting import (
     update_submission,
     withdraw_submission,
 )
-from submissions.services.windows import is_phase_open
+from submissions.services.windows import check_phase_open, is_phase_open
 from submissions.uploads import accepting_uploads
 
 MIME_TYPES = {
@@ -272,6 +272,16 @@ def _upload_kinds(submission, settings_row):
     return kinds
 
 
+def _closed_message(submission, settings_row):
+    """Why no file may be added: the camera-ready window of accepted work, else the decision."""
+    if submission.state in ACCEPTED_STATES:
+        try:
+            check_phase_open(settings_row, Phase.CAMERA_READY)
+        except FlockError as error:
+            return str(error.message)
+    return _("This submission can no longer be changed.")
+
+
 def _accept(settings_row):
     types = settings_row.paper_types() | SUPPLEMENTARY_TYPES
     return ",".join(f".{kind}" for kind in sorted(types)) + "," + ",".join(MIME_TYPES[t] for t in sorted(types))
@@ -328,7 +338,7 @@ def upload(request, conference_slug, code):
     settings_row, _topics = call_for_papers(submission.conference)
     kinds = _upload_kinds(submission, settings_row)
     if not kinds:
-        messages.error(request, _("This submission can no longer be changed."))
+        messages.error(request, _closed_message(submission, settings_row))
         return redirect(detail_url(submission))
     form = UploadForm(request.POST, request.FILES, kinds=kinds, accept=_accept(settings_row))
     if request.upload_too_large:

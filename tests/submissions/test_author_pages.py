@@ -413,3 +413,27 @@ def test_pages_work_in_english_too(author_user, draft):
 
     assert page.status_code == 200
     assert "Draft" in text(page) and "Knowledge distillation for large models" in text(page)
+
+
+def test_accepted_work_takes_a_camera_ready_version_until_its_deadline(author, author_user, call, draft, superuser):
+    call.camera_ready_enabled = True
+    call.camera_ready_closes_at = timezone.now() + datetime.timedelta(days=3)
+    call.save()
+    submit_submission(submission=draft, user=author_user)
+    accept_submission(submission=draft, user=superuser, presentation="oral")
+
+    page = author.get(one(draft.code))
+    response = author.post(one(draft.code, "upload/"), {"kind": "camera_ready", "file": pdf_upload("终稿.pdf")})
+    refused_paper = author.post(one(draft.code, "upload/"), {"kind": "paper", "file": pdf_upload()})
+
+    assert 'value="camera_ready"' in page.content.decode() and 'value="paper"' not in page.content.decode()
+    assert response.status_code == 302
+    assert list(SubmissionFile.objects.values_list("kind", "original_name")) == [("camera_ready", "终稿.pdf")]
+    assert refused_paper.status_code == 400 and SubmissionFile.objects.count() == 1
+
+    call.camera_ready_closes_at = timezone.now() - datetime.timedelta(minutes=1)
+    call.save()
+    late = author.post(one(draft.code, "upload/"), {"kind": "camera_ready", "file": pdf_upload()}, follow=True)
+
+    assert SubmissionFile.objects.count() == 1
+    assert "终稿投稿已于" in text(late) and "截止" in text(late)
