@@ -1,0 +1,158 @@
+"""Reviewers, reviewer groups, conflicts of interest and assignments. Nothing here writes: the
+services in ``reviewing.services`` do."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cms.i18n import BilingualMixin
+from reviewing.enums import AssignmentMethod, ConflictSource, ReviewerState
+
+
+class Reviewer(models.Model):
+    """A person invited to review for a conference, with their topics of expertise."""
+
+    conference = models.ForeignKey("cms.Conference", on_delete=models.PROTECT, related_name="reviewers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviewer_roles", verbose_name=_("person")
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReviewerState.choices, default=ReviewerState.INVITED, db_index=True
+    )
+    topics = models.ManyToManyField(
+        "submissions.Topic", blank=True, related_name="reviewers", verbose_name=_("topics of expertise")
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(_("invited"), default=timezone.now)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["conference", "user__email"]
+        verbose_name = _("reviewer")
+        verbose_name_plural = _("reviewers")
+        constraints = [models.UniqueConstraint(fields=["conference", "user"], name="reviewer_once_per_conference")]
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def is_active(self):
+        return self.state == ReviewerState.ACCEPTED
+
+
+class ReviewerGroup(BilingualMixin, models.Model):
+    """A group of reviewers (稿件评审分组) and the submissions they review; ``topics`` is the rule
+    that puts submissions of those topics into the group."""
+
+    conference = models.ForeignKey("cms.Conference", on_delete=models.PROTECT, related_name="reviewer_groups")
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    reviewers = models.ManyToManyField(Reviewer, blank=True, related_name="groups", verbose_name=_("reviewers"))
+    topics = models.ManyToManyField(
+        "submissions.Topic", blank=True, related_name="reviewer_groups", verbose_name=_("topics it takes")
+    )
+
+    class Meta:
+        ordering = ["conference", "id"]
+        verbose_name = _("reviewer group")
+        verbose_name_plural = _("reviewer groups")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return self.localized("name")
+
+
+class GroupedSubmission(models.Model):
+    """A submission's group: at most one per submission."""
+
+    group = models.ForeignKey(ReviewerGroup, on_delete=models.CASCADE, related_name="placements")
+    submission = models.OneToOneField(
+        "submissions.Submission", on_delete=models.CASCADE, related_name="review_group_placement"
+    )
+    placed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("submission in a group")
+        verbose_name_plural = _("submissions in groups")
+
+
+class Conflict(models.Model):
+    """A conflict of interest between a reviewer and a submission. Active until the chair
+    dismisses it (only detected ones can be dismissed)."""
+
+    conference = models.ForeignKey("cms.Conference", on_delete=models.CASCADE, related_name="review_conflicts")
+    reviewer = models.ForeignKey(Reviewer, on_delete=models.CASCADE, related_name="conflicts")
+    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="conflicts")
+    source = models.CharField(_("source"), max_length=16, choices=ConflictSource.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "submission", "source"], name="conflict_once_per_source"),
+        ]
+        indexes = [models.Index(fields=["conference", "dismissed_at"])]
+
+    def __str__(self):
+        return f"{self.reviewer} × {self.submission.code}"
+
+    @property
+    def is_active(self):
+        return self.dismissed_at is None
+
+
+class Assignment(models.Model):
+    """A submission given to a reviewer."""
+
+    conference = models.ForeignKey("cms.Conference", on_delete=models.PROTECT, related_name="review_assignments")
+    submission = models.ForeignKey("submissions.Submission", on_delete=models.PROTECT, related_name="assignments")
+    reviewer = models.ForeignKey(Reviewer, on_delete=models.PROTECT, related_name="assignments")
+    method = models.CharField(_("how"), max_length=10, choices=AssignmentMethod.choices)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["submission", "id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "reviewer"], name="assignment_once_per_reviewer"),
+        ]
+
+    def __str__(self):
+        return f"{self.submission.code} → {self.reviewer}"
+
+
+class AssignmentPlan(models.Model):
+    """A preview of the automatic assignment, kept until the chair applies or drops it."""
+
+    conference = models.ForeignKey("cms.Conference", on_delete=models.CASCADE, related_name="assignment_plans")
+    group = models.ForeignKey(ReviewerGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="plans")
+    per_submission = models.PositiveSmallIntegerField(_("reviewers per submission"))
+    pairs = models.JSONField(default=list)  # [[submission id, reviewer id], …]
+    summary = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("assignment plan")
+        verbose_name_plural = _("assignment plans")

@@ -1,0 +1,22 @@
+"""Admin registration of ``reviewing``: the audit entries' labels."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+LOG_ACTIONS = {
+    "flock.review.account": (_("Open account for a reviewer"), _("Account opened by staff")),
+    "flock.review.invite": (_("Invite reviewer"), _("Reviewer invited")),
+    "flock.review.answer": (_("Answer invitation"), _("Invitation answered")),
+    "flock.review.group_placed": (_("Place submissions in a group"), _("Submissions placed in the group")),
+    "flock.review.conflict": (_("Declare conflict of interest"), _("Conflict of interest declared")),
+    "flock.review.conflict_dismissed": (_("Dismiss conflict of interest"), _("Conflict of interest dismissed")),
+    "flock.review.assign": (_("Assign reviewer"), _("Reviewer assigned")),
+    "flock.review.unassign": (_("Unassign reviewer"), _("Reviewer unassigned")),
+    "flock.review.plan_applied": (_("Apply assignment plan"), _("Assignment plan applied")),
+}
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    for action, (label, message) in LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
