@@ -11,6 +11,9 @@ Thin views: each finds the submission (``selectors.submission_of``: someone else
 errors in place. Only the submitter changes a submission; its co-authors with an account read it.
 """
 
+import datetime
+
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +21,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -131,7 +135,23 @@ def call_for_papers_view(request, conference_slug):
             "full_paper": settings_row.full_paper_max_size_mb if settings_row.full_paper_enabled else None,
         },
     }
-    return render_page(request, "submissions/call_for_papers.html", context, url_name="submit")
+    response = render_page(request, "submissions/call_for_papers.html", context, url_name="submit")
+    if _boundary_soon(settings_row):
+        # The anonymous page cache would show "open" or "closed" past the moment it changes.
+        patch_cache_control(response, private=True)
+    return response
+
+
+def _boundary_soon(settings_row):
+    """Whether a phase opens or closes within the anonymous page cache's lifetime."""
+    now = timezone.now()
+    horizon = now + datetime.timedelta(seconds=getattr(django_settings, "PAGE_CACHE_SECONDS", 0))
+    moments = []
+    for phase in (Phase.ABSTRACT, Phase.FULL_PAPER, Phase.CAMERA_READY):
+        enabled, opens_at, closes_at = settings_row.window(phase)
+        if enabled:
+            moments += [moment for moment in (opens_at, closes_at) if moment is not None]
+    return any(now <= moment <= horizon for moment in moments)
 
 
 # New submission and editing ----------------------------------------------------------------------

@@ -78,7 +78,7 @@ class SubmissionFilterSet(WagtailFilterSet):
         authors = Author.objects.all()
         if not user.is_superuser:  # the countries of the user's conferences only
             authors = authors.filter(submission__conference__in=conference_ids_for(user, *SUBMISSION_STAFF))
-        present = set(authors.exclude(country="").values_list("country", flat=True).distinct())
+        present = set(authors.exclude(country="").order_by().values_list("country", flat=True).distinct())
         self.filters["country"].extra["choices"] = [(code, name) for code, name in countries if code in present]
 
     def filter_country(self, queryset, name, value):

@@ -108,6 +108,21 @@ def test_call_for_papers_hides_the_start_button_after_a_refusing_deadline(client
     assert "Closed" in text(page)
 
 
+def test_the_anonymous_page_cache_never_shows_a_deadline_that_has_passed(client, call, topics, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    far = client.get(CFP.format(lang="en"))
+    far_again = client.get(CFP.format(lang="en"))
+    call.abstract_closes_at = timezone.now() + datetime.timedelta(minutes=5)
+    call.save()
+
+    near = client.get(CFP.format(lang="en"))
+    near_again = client.get(CFP.format(lang="en"))
+
+    assert (far["X-Flock-Cache"], far_again["X-Flock-Cache"]) == ("miss", "hit")
+    assert "private" in near["Cache-Control"]
+    assert "X-Flock-Cache" not in near_again
+
+
 # A new submission ---------------------------------------------------------------------------------
 
 
