@@ -58,3 +58,22 @@ PUBLIC_MAIL_DOMAINS = frozenset(
         "yeah.net",
     }
 )
+
+
+class Recommendation(models.TextChoices):
+    ACCEPT_ORAL = "accept_oral", _("Accept as an oral presentation")
+    ACCEPT_POSTER = "accept_poster", _("Accept as a poster")
+    MINOR_REVISION = "minor_revision", _("Minor revision")
+    MAJOR_REVISION = "major_revision", _("Major revision")
+    REJECT = "reject", pgettext_lazy("recommendation", "Reject")
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("review", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("review", "Submitted")
+
+
+class Confidence(models.IntegerChoices):
+    LOW = 1, _("Low: an informed outsider")
+    MEDIUM = 2, _("Medium: knows the area")
+    HIGH = 3, _("High: an expert of the topic")

@@ -2,12 +2,14 @@
 services in ``reviewing.services`` do."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.i18n import BilingualMixin
-from reviewing.enums import AssignmentMethod, ConflictSource, ReviewerState
+from reviewing.enums import AssignmentMethod, Confidence, ConflictSource, Recommendation, ReviewerState, ReviewState
+from submissions.enums import Phase
 
 
 class Reviewer(models.Model):
@@ -156,3 +158,101 @@ class AssignmentPlan(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("assignment plan")
         verbose_name_plural = _("assignment plans")
+
+
+REVIEWED_PHASES = [(phase.value, phase.label) for phase in (Phase.ABSTRACT, Phase.FULL_PAPER)]
+
+
+class ReviewForm(models.Model):
+    """What reviewers fill in for one phase (abstract or full paper) of a conference: criteria
+    with score scales and weights, then the recommendation, confidence and comments."""
+
+    conference = models.ForeignKey("cms.Conference", on_delete=models.CASCADE, related_name="review_forms")
+    phase = models.CharField(
+        _("phase"), max_length=16, choices=[("abstract", _("Abstract")), ("full_paper", _("Full paper"))]
+    )
+    closed_at = models.DateTimeField(_("reviewing closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review form")
+        verbose_name_plural = _("review forms")
+        constraints = [models.UniqueConstraint(fields=["conference", "phase"], name="review_form_once_per_phase")]
+
+    def __str__(self):
+        return f"{self.conference} · {self.get_phase_display()}"
+
+
+class Criterion(BilingualMixin, models.Model):
+    form = models.ForeignKey(ReviewForm, on_delete=models.CASCADE, related_name="criteria")
+    label_zh = models.CharField(_("label (Chinese)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    help_zh = models.CharField(_("explanation (Chinese)"), max_length=500, blank=True)
+    help_en = models.CharField(_("explanation (English)"), max_length=500, blank=True)
+    scale_min = models.SmallIntegerField(_("lowest score"), default=1)
+    scale_max = models.SmallIntegerField(_("highest score"), default=5)
+    weight = models.DecimalField(
+        _("weight"), max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scale_max__gt=models.F("scale_min")), name="criterion_scale_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        return self.localized("label")
+
+    @property
+    def help(self):
+        return self.localized("help")
+
+
+class Review(models.Model):
+    """One reviewer's review of one assignment, of the exact file version they read."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
+    form = models.ForeignKey(ReviewForm, on_delete=models.PROTECT, related_name="reviews")
+    state = models.CharField(_("state"), max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT)
+    recommendation = models.CharField(_("recommendation"), max_length=16, choices=Recommendation.choices, blank=True)
+    confidence = models.PositiveSmallIntegerField(
+        _("confidence"), choices=Confidence.choices, null=True, blank=True, validators=[MaxValueValidator(3)]
+    )
+    comments_to_authors = models.TextField(_("comments to the authors"), max_length=20000, blank=True)
+    comments_to_committee = models.TextField(_("confidential comments to the committee"), max_length=20000, blank=True)
+    file_read = models.ForeignKey(
+        "submissions.SubmissionFile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("version read"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self):
+        return f"{self.assignment}"
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    value = models.SmallIntegerField(_("score"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="score_once_per_criterion")]

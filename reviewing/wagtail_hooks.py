@@ -13,6 +13,9 @@ LOG_ACTIONS = {
     "flock.review.assign": (_("Assign reviewer"), _("Reviewer assigned")),
     "flock.review.unassign": (_("Unassign reviewer"), _("Reviewer unassigned")),
     "flock.review.plan_applied": (_("Apply assignment plan"), _("Assignment plan applied")),
+    "flock.review.save": (_("Save review"), _("Review saved")),
+    "flock.review.submit": (_("Submit review"), _("Review submitted")),
+    "flock.review.close": (_("Close reviewing"), _("Reviewing closed")),
 }
 
 
