@@ -79,7 +79,8 @@ class SubmissionFilterSet(WagtailFilterSet):
         if not user.is_superuser:  # the countries of the user's conferences only
             authors = authors.filter(submission__conference__in=conference_ids_for(user, *SUBMISSION_STAFF))
         present = set(authors.exclude(country="").order_by().values_list("country", flat=True).distinct())
-        self.filters["country"].extra["choices"] = [(code, name) for code, name in countries if code in present]
+        named = [(code, countries.name(code)) for code in present]
+        self.filters["country"].extra["choices"] = sorted(named, key=lambda choice: str(choice[1]))
 
     def filter_country(self, queryset, name, value):
         return queryset.filter(pk__in=Author.objects.filter(country=value).values("submission"))
@@ -117,6 +118,14 @@ class SubmissionIndexView(ExportColumnsMixin, ScopedIndexView):
             .select_related("conference", "topic")
             .prefetch_related(Prefetch("authors", queryset=Author.objects.order_by("position")))
         )
+
+    @cached_property
+    def columns(self):
+        """Without the conference column for those who manage only one."""
+        user = self.request.user
+        if user.is_superuser or len(conference_ids_for(user, *SUBMISSION_STAFF)) > 1:
+            return super().columns
+        return [column for column in super().columns if column.name != "conference"]
 
     def search_queryset(self, queryset):
         """Every word must appear in the code, a title, the abstract, the keywords or an
