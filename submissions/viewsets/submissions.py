@@ -4,6 +4,8 @@ export with the authors, the submission's screen with every version of every fil
 history, the files themselves, the zip of current files (``archives``) and the import of invited
 abstracts (``imports``)."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Prefetch, Q
@@ -11,8 +13,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.text import capfirst
+from django.utils.html import format_html
+from django.utils.text import Truncator, capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
@@ -25,7 +30,7 @@ from wagtail.permissions import policy_registry
 
 from cms.admin_scoping import ScopedIndexView, ScopedInspectView
 from cms.permissions import conference_ids_for, conferences_for
-from commerce.viewsets.common import ExportColumnsMixin, LinkColumn, ReadOnlyViewSet
+from commerce.viewsets.common import ExportColumnsMixin, ReadOnlyViewSet
 from submissions import resources
 from submissions.enums import Phase, PresentationType, SubmissionState
 from submissions.models import Author, Submission, SubmissionFile, Topic
@@ -86,18 +91,52 @@ class SubmissionFilterSet(WagtailFilterSet):
         return queryset.filter(pk__in=Author.objects.filter(country=value).values("submission"))
 
 
-class TitleColumn(Column):
-    cell_template_name = "submissions/admin/cells/title.html"
+class TextColumn(Column):
+    """A plain cell rendered without a template (a listing shows hundreds of them)."""
+
+    def render_cell_html(self, instance, parent_context):
+        value = self.get_value(instance)
+        if isinstance(value, datetime.datetime):
+            value = date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+        return format_html("<td>{}</td>", "" if value is None else value)
+
+
+class CodeColumn(TextColumn):
+    def __init__(self, name="code", **kwargs):
+        super().__init__(name, label=gettext_lazy("Code"), accessor="code", sort_key="code", **kwargs)
+
+    def render_cell_html(self, instance, parent_context):
+        url = inspect_url(instance)
+        return format_html('<td><a href="{}" class="w-font-bold w-whitespace-nowrap">{}</a></td>', url, instance.code)
+
+
+class TitleColumn(TextColumn):
+    """The title, linking to the screen, above the first three authors."""
 
     def __init__(self, name="title", **kwargs):
         super().__init__(name, label=gettext_lazy("Title"), accessor=lambda s: s, **kwargs)
 
+    def render_cell_html(self, instance, parent_context):
+        names = [author.name for author in instance.authors.all()]
+        authors = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+        return format_html(
+            '<td><a href="{}">{}</a><div class="w-text-text-meta">{}</div></td>',
+            inspect_url(instance),
+            Truncator(instance.title).chars(90),
+            authors,
+        )
 
-class StateColumn(Column):
-    cell_template_name = "submissions/admin/cells/state.html"
 
+class StateColumn(TextColumn):
     def __init__(self, name="state", **kwargs):
         super().__init__(name, label=gettext_lazy("State"), accessor="get_state_display", sort_key="state", **kwargs)
+
+    def render_cell_html(self, instance, parent_context):
+        return format_html(
+            '<td><span class="w-status w-status--label flock-submission-state flock-state-{}">{}</span></td>',
+            instance.state,
+            instance.get_state_display(),
+        )
 
 
 class SubmissionIndexView(ExportColumnsMixin, ScopedIndexView):
@@ -232,18 +271,18 @@ class SubmissionViewSet(ReadOnlyViewSet):
     inspect_view_enabled = True
     filterset_class = SubmissionFilterSet
     list_display = [
-        LinkColumn("code", label=gettext_lazy("Code"), get_url=inspect_url, sort_key="code"),
+        CodeColumn(),
         TitleColumn(),
-        Column("conference", label=pgettext_lazy("admin", "Conference"), accessor="conference.acronym"),
-        Column("topic", label=gettext_lazy("Topic"), accessor=lambda s: s.topic.name if s.topic else "—"),
+        TextColumn("conference", label=pgettext_lazy("admin", "Conference"), accessor="conference.acronym"),
+        TextColumn("topic", label=gettext_lazy("Topic"), accessor=lambda s: s.topic.name if s.topic else "—"),
         StateColumn(),
-        Column("phase", label=gettext_lazy("Phase"), accessor="get_phase_display", sort_key="phase"),
-        Column(
+        TextColumn("phase", label=gettext_lazy("Phase"), accessor="get_phase_display", sort_key="phase"),
+        TextColumn(
             "presentation_preference",
             label=gettext_lazy("Presentation"),
             accessor="get_presentation_preference_display",
         ),
-        Column("submitted_at", label=gettext_lazy("Submitted"), sort_key="submitted_at"),
+        TextColumn("submitted_at", label=gettext_lazy("Submitted"), sort_key="submitted_at"),
     ]
     search_fields = ["code"]  # the index view searches titles, abstract, keywords and authors too
     export_columns = resources.EXPORT_COLUMNS
