@@ -2,8 +2,9 @@
 the change, so a receiver's writes commit or roll back with it.
 
 ``submission_created(sender=Submission, submission, user)``
-    A draft was started (or an invited abstract imported). Its state is ``draft`` or, for an
-    import, ``submitted``; ``submission_state_changed`` is *not* sent for that first state.
+    A draft was started, or an invited abstract imported (it is then submitted at once, so
+    ``submission_state_changed`` follows). ``submission_state_changed`` is not sent for the
+    first state, ``draft``.
 
 ``submission_state_changed(sender=Submission, submission, old_state, new_state, user)``
     Any later change of state (see ``submissions.enums.SUBMISSION_TRANSITIONS``). ``reviewing``
