@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReviewingConfig(AppConfig):
     name = "reviewing"
     verbose_name = _("Review")
+
+    def ready(self):
+        from reviewing import emails  # noqa: F401  (registers the messages)
+        from reviewing.sections import author_decision_section
+        from submissions.extension_points import register_author_section
+
+        register_author_section(author_decision_section)

@@ -77,3 +77,12 @@ class Confidence(models.IntegerChoices):
     LOW = 1, _("Low: an informed outsider")
     MEDIUM = 2, _("Medium: knows the area")
     HIGH = 3, _("High: an expert of the topic")
+
+
+class Outcome(models.TextChoices):
+    """A final decision recorded by the chair (pending until released to the authors)."""
+
+    ACCEPT_ORAL = "accept_oral", _("Accept as an oral presentation")
+    ACCEPT_POSTER = "accept_poster", _("Accept as a poster")
+    REVISION = "revision", _("Ask for a revision")
+    REJECT = "reject", pgettext_lazy("recommendation", "Reject")

@@ -8,7 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.i18n import BilingualMixin
-from reviewing.enums import AssignmentMethod, Confidence, ConflictSource, Recommendation, ReviewerState, ReviewState
+from reviewing.enums import (
+    AssignmentMethod,
+    Confidence,
+    ConflictSource,
+    Outcome,
+    Recommendation,
+    ReviewerState,
+    ReviewState,
+)
 from submissions.enums import Phase
 
 
@@ -256,3 +264,22 @@ class Score(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="score_once_per_criterion")]
+
+
+class Decision(models.Model):
+    """The chair's decision on a submission: pending (only the committee sees it) until released,
+    when it changes the submission's state and the authors are told."""
+
+    submission = models.OneToOneField("submissions.Submission", on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField(_("decision"), max_length=16, choices=Outcome.choices)
+    note_to_authors = models.TextField(_("note to the authors"), max_length=5000, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), default=timezone.now)
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self):
+        return f"{self.submission.code}: {self.get_outcome_display()}"

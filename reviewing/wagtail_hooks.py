@@ -16,6 +16,8 @@ LOG_ACTIONS = {
     "flock.review.save": (_("Save review"), _("Review saved")),
     "flock.review.submit": (_("Submit review"), _("Review submitted")),
     "flock.review.close": (_("Close reviewing"), _("Reviewing closed")),
+    "flock.review.decide": (_("Record decision"), _("Decision recorded")),
+    "flock.review.release": (_("Release decision"), _("Decision released to the authors")),
 }
 
 

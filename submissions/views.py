@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cms.exceptions import FlockError
 from conference_pages.chrome import conference_from, login_first, render_feature_page
 from submissions.enums import ACCEPTED_STATES, EDITABLE_STATES, FileKind, FileType, Phase, SubmissionState
+from submissions.extension_points import author_sections
 from submissions.forms import SubmissionForm, UploadForm, author_formset
 from submissions.models import SubmissionFile
 from submissions.selectors import call_for_papers, files_by_kind, is_submitter, submission_of, submissions_of
@@ -294,7 +295,7 @@ def _upload_kinds(submission, settings_row):
 
 def _closed_message(submission, settings_row):
     """Why no file may be added: the camera-ready window of accepted work, else the decision."""
-    if submission.state in ACCEPTED_STATES:
+    if submission.state in ACCEPTED_STATES and settings_row.camera_ready_enabled:
         try:
             check_phase_open(settings_row, Phase.CAMERA_READY)
         except FlockError as error:
@@ -323,6 +324,7 @@ def _detail_context(request, submission, upload_form=None):
         "may_withdraw": owner and not submission.is_final and submission.state != SubmissionState.WITHDRAWN,
         "may_edit": owner and submission.is_editable,
         "camera_ready_closes_at": settings_row.camera_ready_closes_at if FileKind.CAMERA_READY in kinds else None,
+        "extra_sections": author_sections(request, submission),
     }
 
 

@@ -21,12 +21,13 @@ def submission_url(submission):
     return f"{settings.WAGTAILADMIN_BASE_URL}{path}"
 
 
-def _recipients(submission):
+def recipients(submission):
+    """The submitter, and the corresponding authors when they are someone else (as addresses)."""
     submitter = submission.submitter
-    recipients = [submitter]
+    people = [submitter]
     corresponding = [a.email for a in submission.authors.all() if a.corresponding]
-    recipients += [email for email in corresponding if email != submitter.email.lower()]
-    return recipients
+    people += [email for email in corresponding if email != submitter.email.lower()]
+    return people
 
 
 def _send(key, submission, **context):
@@ -38,7 +39,7 @@ def _send(key, submission, **context):
             language=submission.language,
             context={"submission": submission, "submission_url": submission_url(submission), **context},
         )
-        for recipient in _recipients(submission)
+        for recipient in recipients(submission)
     ]
 
 

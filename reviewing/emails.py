@@ -1,0 +1,20 @@
+"""The messages ``reviewing`` sends (registered with the core mail engine). Built-in wording is in
+``reviewing/templates/emails/<key>/{subject,body}.txt``; a conference may override it."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cms.emails import register_message
+
+register_message(
+    "reviewing.decision",
+    _("Decision on a submission"),
+    (
+        "submission.code",
+        "submission.title",
+        "decision.get_outcome_display",
+        "decision.note_to_authors",
+        "comments",
+        "submission_url",
+        "conference.name",
+    ),
+)
