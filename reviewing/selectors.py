@@ -1,11 +1,15 @@
 """Reads of review: the submissions open for review, the active reviewers, and the pairs that
 must never meet (active conflicts)."""
 
+from django.db.models import Exists, OuterRef
+
 from reviewing.enums import ReviewerState
 from reviewing.models import Conflict, Reviewer
 from submissions.enums import SubmissionState
 from submissions.models import Submission
 
+# Submissions whose reviewers no longer see them: drafts (never given out) and withdrawn work.
+HIDDEN_FROM_REVIEWERS = (SubmissionState.DRAFT, SubmissionState.WITHDRAWN)
 # Submissions that can be given to reviewers.
 REVIEWABLE_STATES = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW, SubmissionState.REVISION_REQUESTED)
 
@@ -30,3 +34,32 @@ def active_conflicts(conference):
 
 def has_conflict(reviewer, submission):
     return Conflict.objects.filter(reviewer=reviewer, submission=submission, dismissed_at__isnull=True).exists()
+
+
+def assignments_of(user):
+    """The person's assignments where they are an accepted reviewer and no active conflict stands,
+    with everything the list shows: one query whatever their number."""
+    from reviewing.models import Assignment
+
+    conflicted = Conflict.objects.filter(
+        reviewer=OuterRef("reviewer"), submission=OuterRef("submission"), dismissed_at__isnull=True
+    )
+    return (
+        Assignment.objects.filter(reviewer__user=user, reviewer__state=ReviewerState.ACCEPTED)
+        .filter(~Exists(conflicted))
+        .exclude(submission__state__in=HIDDEN_FROM_REVIEWERS)
+        .select_related("submission__topic", "submission__conference", "reviewer", "review")
+        .order_by("due_at", "submission__code")
+    )
+
+
+def assignment_for(user, pk):
+    """Assignment ``pk`` when it is the person's and visible to them (``None`` otherwise)."""
+    return assignments_of(user).filter(pk=pk).first()
+
+
+def is_reviewer(user):
+    return (
+        getattr(user, "is_authenticated", False)
+        and Reviewer.objects.filter(user=user, state=ReviewerState.ACCEPTED).exists()
+    )

@@ -1,7 +1,9 @@
-"""Admin registration of ``reviewing``: the audit entries' labels."""
+"""Admin registration of ``reviewing``: the reviewer's panel and the audit entries' labels."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+
+from reviewing.viewsets import ReviewerPanelViewSet
 
 LOG_ACTIONS = {
     "flock.review.account": (_("Open account for a reviewer"), _("Account opened by staff")),
@@ -25,3 +27,8 @@ LOG_ACTIONS = {
 def register_log_actions(actions):
     for action, (label, message) in LOG_ACTIONS.items():
         actions.register_action(action, label, message)
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return ReviewerPanelViewSet()

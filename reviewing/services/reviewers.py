@@ -2,6 +2,7 @@
 gets an inactive one), who accept or decline; their topics of expertise; reviewer groups and the
 submissions put in them (by hand, or by a rule on topics)."""
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -10,6 +11,8 @@ from cms.accounts.services import find_or_create_account
 from reviewing.enums import ReviewerState
 from reviewing.models import GroupedSubmission, Reviewer
 from reviewing.selectors import reviewable_submissions
+
+REVIEWERS_GROUP = "Flock · Reviewers"
 
 
 @transaction.atomic
@@ -30,14 +33,29 @@ def invite_reviewer(*, conference, email, by, topics=(), language=None):
     return reviewer
 
 
+def reviewers_group():
+    """The Wagtail group of everyone who reviews for some conference: it opens the admin, where
+    the reviewer's panel is (and nothing else: every other screen is scoped by role)."""
+    group, created = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+    if created:
+        group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    return group
+
+
 @transaction.atomic
 def answer_invitation(*, reviewer, accept):
     """The invited person accepts or declines (and may change their mind later). Side effects:
-    an audit entry."""
-    reviewer = Reviewer.objects.select_for_update().get(pk=reviewer.pk)
+    the reviewers' admin group joined (accepting) or left (when no conference is left), an audit
+    entry."""
+    reviewer = Reviewer.objects.select_for_update().select_related("user").get(pk=reviewer.pk)
     reviewer.state = ReviewerState.ACCEPTED if accept else ReviewerState.DECLINED
     reviewer.responded_at = timezone.now()
     reviewer.save(update_fields=["state", "responded_at"])
+    still_reviewing = Reviewer.objects.filter(user=reviewer.user, state=ReviewerState.ACCEPTED).exists()
+    if still_reviewing:
+        reviewer.user.groups.add(reviewers_group())
+    else:
+        reviewer.user.groups.remove(reviewers_group())
     log(instance=reviewer, action="flock.review.answer", user=reviewer.user, data={"accepted": bool(accept)})
     return reviewer
 

@@ -1,0 +1,193 @@
+"""The reviewer's panel in the Wagtail admin: my assignments (with state and due date) and the
+review page (the submission, the exact version under review, the form). Only the assignment's
+reviewer reaches a review page, and not while a conflict of interest stands: anyone else gets a
+404. In a double-blind conference no author's name, address or affiliation is shown, and the
+paper is served under a name made of the submission's code."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
+
+from cms.exceptions import FlockError
+from reviewing.enums import ReviewState
+from reviewing.forms import ReviewEntryForm
+from reviewing.models import Review
+from reviewing.selectors import assignment_for, assignments_of, is_reviewer
+from reviewing.services.reviews import current_paper, review_form_for, save_review
+from submissions.services.windows import submission_settings_for
+from submissions.views import file_response
+
+
+class ReviewerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_reviewer(request.user)
+
+
+class ReviewerScreen(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "doc-full"
+    _show_breadcrumbs = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_reviewer(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AssignmentListView(ReviewerScreen):
+    template_name = "reviewing/panel/index.html"
+    page_title = gettext_lazy("My reviews")
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        rows = list(assignments_of(self.request.user))
+        for assignment in rows:
+            review = getattr(assignment, "review", None)
+            assignment.review_state = review.get_state_display() if review else _("Not started")
+            assignment.review_submitted = review is not None and review.state == ReviewState.SUBMITTED
+        return super().get_context_data(assignments=rows, **kwargs)
+
+
+def _own_assignment(request, pk):
+    assignment = assignment_for(request.user, pk)
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def _blind(submission):
+    return submission_settings_for(submission.conference).double_blind
+
+
+class ReviewView(ReviewerScreen):
+    template_name = "reviewing/panel/review.html"
+
+    def get_page_title(self):
+        return _("Review")
+
+    def get_page_subtitle(self):
+        return self.assignment.submission.code
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("reviewer_panel:index"), "label": _("My reviews")},
+            {"url": "", "label": self.assignment.submission.code},
+        ]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.assignment = _own_assignment(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def form(self, data=None):
+        submission = self.assignment.submission
+        self.review_form = review_form_for(submission.conference, submission.phase)
+        criteria = list(self.review_form.criteria.all())
+        review = Review.objects.filter(assignment=self.assignment).prefetch_related("scores").first()
+        initial = {}
+        if review is not None:
+            initial = {
+                "recommendation": review.recommendation,
+                "confidence": review.confidence,
+                "comments_to_authors": review.comments_to_authors,
+                "comments_to_committee": review.comments_to_committee,
+                **{f"score_{score.criterion_id}": score.value for score in review.scores.all()},
+            }
+        self.review = review
+        return ReviewEntryForm(data, initial=initial, criteria=criteria)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if form.is_valid():
+            paper = current_paper(self.assignment.submission)
+            shown = request.POST.get("file_read", "")
+            file_read = paper if paper is not None and shown == str(paper.pk) else None
+            try:
+                save_review(
+                    assignment=self.assignment,
+                    user=request.user,
+                    scores=form.scores(),
+                    recommendation=form.cleaned_data["recommendation"],
+                    confidence=form.cleaned_data["confidence"],
+                    comments_to_authors=form.cleaned_data["comments_to_authors"],
+                    comments_to_committee=form.cleaned_data["comments_to_committee"],
+                    file_read=file_read,
+                    submit="submit" in request.POST,
+                )
+            except FlockError as error:
+                messages.error(request, str(error.message))
+            except ValidationError as error:
+                for name, problems in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, problems)
+            else:
+                submitted = "submit" in request.POST or (self.review and self.review.state == ReviewState.SUBMITTED)
+                messages.success(request, _("Your review is submitted.") if submitted else _("Your draft is saved."))
+                return redirect("reviewer_panel:review", self.assignment.pk)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        submission = self.assignment.submission
+        paper = current_paper(submission)
+        blind = _blind(submission)
+        return super().get_context_data(
+            assignment=self.assignment,
+            submission=submission,
+            authors=[] if blind else list(submission.authors.all()),
+            blind=blind,
+            paper=paper,
+            paper_name=_paper_name(submission, paper) if paper else "",
+            review=self.review,
+            closed=self.review_form.closed_at is not None or submission.is_final,
+            **kwargs,
+        )
+
+
+def _paper_name(submission, paper):
+    return f"{submission.code}-v{paper.revision}.{paper.file_type}"
+
+
+class PaperView(View):
+    """The current paper of an assignment, to its reviewer only; named by code when blind."""
+
+    def get(self, request, pk):
+        if not is_reviewer(request.user):
+            raise Http404
+        assignment = _own_assignment(request, pk)
+        paper = current_paper(assignment.submission)
+        if paper is None:
+            raise Http404
+        response = file_response(paper)
+        if _blind(assignment.submission):
+            response["Content-Disposition"] = f'attachment; filename="{_paper_name(assignment.submission, paper)}"'
+        return response
+
+
+class ReviewerPanelViewSet(ViewSet):
+    name = "reviewer_panel"
+    url_prefix = "reviews/mine"
+    icon = "doc-full"
+    menu_label = gettext_lazy("My reviews")
+    menu_order = 5
+    menu_item_class = ReviewerMenuItem
+    add_to_admin_menu = True
+
+    def get_urlpatterns(self):
+        return [
+            path("", AssignmentListView.as_view(), name="index"),
+            path("<int:pk>/", ReviewView.as_view(), name="review"),
+            path("<int:pk>/paper/", PaperView.as_view(), name="paper"),
+        ]
