@@ -2,11 +2,13 @@
 review page (the submission, the exact version under review, the form). Only the assignment's
 reviewer reaches a review page, and not while a conflict of interest stands: anyone else gets a
 404. In a double-blind conference no author's name, address or affiliation is shown, and the
-paper is served under a name made of the submission's code."""
+paper is served under a name made of the submission's code, its PDF metadata stripped."""
+
+import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -170,10 +172,39 @@ class PaperView(View):
         paper = current_paper(assignment.submission)
         if paper is None:
             raise Http404
-        response = file_response(paper)
-        if _blind(assignment.submission):
-            response["Content-Disposition"] = f'attachment; filename="{_paper_name(assignment.submission, paper)}"'
+        if not _blind(assignment.submission):
+            return file_response(paper)
+        name = _paper_name(assignment.submission, paper)
+        content = anonymous_pdf(paper) if paper.file_type == "pdf" else None
+        if content is None:
+            response = file_response(paper)
+        else:
+            response = HttpResponse(content, content_type="application/pdf")
+            response["Cache-Control"] = "private, no-store"
+            response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+def anonymous_pdf(paper):
+    """The PDF without its document information and XMP metadata (author, creator, title…), or
+    ``None`` when it cannot be rewritten (encrypted or damaged): it is then served as it is."""
+    import pypdf
+
+    try:
+        with paper.file.open("rb") as source:
+            reader = pypdf.PdfReader(source)
+            if reader.is_encrypted:
+                return None
+            writer = pypdf.PdfWriter(clone_from=reader)
+        writer.metadata = None
+        if "/Metadata" in writer.root_object:
+            del writer.root_object["/Metadata"]
+        output = io.BytesIO()
+        writer.write(output)
+    except (pypdf.errors.PyPdfError, ValueError, KeyError, OSError):
+        return None
+    return output.getvalue()
 
 
 class ReviewerPanelViewSet(ViewSet):

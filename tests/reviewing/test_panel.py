@@ -121,6 +121,31 @@ def test_a_double_blind_review_never_shows_the_authors(setting, call):
     assert read_and_close(paper).startswith(b"%PDF-")
 
 
+def test_a_double_blind_paper_loses_its_author_metadata(setting, call):
+    import io
+
+    import pypdf
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    reviewer, submission, assignment = setting
+    call.double_blind = True
+    call.save()
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Author": "李华 Li Hua", "/Creator": "Zhejiang University"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    add_file(submission=submission, user=submission.submitter, uploaded=SimpleUploadedFile("v2.pdf", buffer.getvalue()))
+    client = panel_client(reviewer.user)
+
+    body = read_and_close(client.get(reverse("reviewer_panel:paper", args=[assignment.pk])))
+
+    served = pypdf.PdfReader(io.BytesIO(body))
+    assert len(served.pages) == 1
+    assert served.metadata is None or "/Author" not in served.metadata
+    assert b"Li Hua" not in body and b"Zhejiang" not in body
+
+
 def test_a_single_blind_review_shows_the_authors(setting):
     reviewer, _submission, assignment = setting
     client = panel_client(reviewer.user)
