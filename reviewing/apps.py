@@ -12,3 +12,8 @@ class ReviewingConfig(AppConfig):
         from submissions.extension_points import register_author_section
 
         register_author_section(author_decision_section)
+        from django.db.models.signals import post_migrate
+
+        from reviewing.tasks import ensure_schedules
+
+        post_migrate.connect(ensure_schedules, sender=self)

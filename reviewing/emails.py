@@ -18,3 +18,8 @@ register_message(
         "conference.name",
     ),
 )
+register_message(
+    "reviewing.reminder",
+    _("Reminder of overdue reviews"),
+    ("assignments", "count", "panel_url", "conference.name"),
+)

@@ -135,6 +135,7 @@ class Assignment(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True)
 
     class Meta:
         ordering = ["submission", "id"]
