@@ -44,6 +44,7 @@ class Reviewer(models.Model):
         verbose_name = _("reviewer")
         verbose_name_plural = _("reviewers")
         constraints = [models.UniqueConstraint(fields=["conference", "user"], name="reviewer_once_per_conference")]
+        permissions = [("review", _("Can review the submissions assigned to them"))]
 
     def __str__(self):
         return str(self.user)

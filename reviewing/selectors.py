@@ -8,6 +8,9 @@ from reviewing.models import Conflict, Reviewer
 from submissions.enums import SubmissionState
 from submissions.models import Submission
 
+# The Wagtail group of everyone who reviews (``services.reviewers.reviewers_group``).
+REVIEWERS_GROUP = "Flock · Reviewers"
+REVIEW_PERMISSION = "reviewing.review"
 # Submissions whose reviewers no longer see them: drafts (never given out) and withdrawn work.
 HIDDEN_FROM_REVIEWERS = (SubmissionState.DRAFT, SubmissionState.WITHDRAWN)
 # Submissions that can be given to reviewers.

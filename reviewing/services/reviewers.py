@@ -10,9 +10,7 @@ from wagtail.log_actions import log
 from cms.accounts.services import find_or_create_account
 from reviewing.enums import ReviewerState
 from reviewing.models import GroupedSubmission, Reviewer
-from reviewing.selectors import reviewable_submissions
-
-REVIEWERS_GROUP = "Flock · Reviewers"
+from reviewing.selectors import REVIEWERS_GROUP, reviewable_submissions
 
 
 @transaction.atomic
@@ -38,7 +36,10 @@ def reviewers_group():
     the reviewer's panel is (and nothing else: every other screen is scoped by role)."""
     group, created = Group.objects.get_or_create(name=REVIEWERS_GROUP)
     if created:
-        group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
+            Permission.objects.get(content_type__app_label="reviewing", codename="review"),
+        )
     return group
 
 
