@@ -230,7 +230,10 @@ def test_link_page_to_outside_address_redirects(client, conference):
     assert (response.status_code, response["Location"]) == (302, "https://society.example.org/")
 
 
-def test_link_page_to_missing_feature_leads_home(client, conference):
+def test_link_page_to_a_feature_without_an_address_leads_home(client, conference, monkeypatch):
+    from conference_pages.models import info
+
+    monkeypatch.setitem(info.FEATURE_URLS, FlockFeature.SUBMISSION, "no_such_app:no_such_view")
     add_page(
         home(conference),
         LinkPage(title="投稿", slug="submit", feature=FlockFeature.SUBMISSION, locale=home(conference).locale),
@@ -239,6 +242,18 @@ def test_link_page_to_missing_feature_leads_home(client, conference):
     response = client.get("/zh-hans/ncic2027/submit/")
 
     assert (response.status_code, response["Location"]) == (302, "/zh-hans/ncic2027/")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_link_page_to_submission_leads_to_the_call_for_papers(client, conference, language):
+    add_page(
+        home(conference),
+        LinkPage(title="投稿", slug="submit", feature=FlockFeature.SUBMISSION, locale=home(conference).locale),
+    )
+
+    response = client.get(f"/{language}/ncic2027/submit/")
+
+    assert (response.status_code, response["Location"]) == (302, f"/{language}/_submit/ncic2027/")
 
 
 @pytest.mark.parametrize(

@@ -146,13 +146,21 @@ def _sampled_pairs(problem, wanted, candidates, rng):
 
 
 def _solve_network(problem, rows, cols):
+    """Solve for the flow every submission needs; when the conflicts make that impossible, solve
+    again with the even share of the flow that is possible, so that the loads are still even."""
+    plan, flow = _solve_network_for(problem, rows, cols, _full_flow(problem))
+    if flow < _full_flow(problem):
+        plan, flow = _solve_network_for(problem, rows, cols, flow)
+    return plan, flow
+
+
+def _solve_network_for(problem, rows, cols, flow):
     from ortools.graph.python import min_cost_flow
 
     n_s, n_r = problem.n_submissions, problem.n_reviewers
     source, sink = 0, n_s + n_r + 1
     submission_node = 1 + np.arange(n_s, dtype=np.int64)
     reviewer_node = 1 + n_s + np.arange(n_r, dtype=np.int64)
-    flow = _full_flow(problem)
     total = int(problem.load.sum()) + flow
     floor = total // n_r
     floor_cap = np.clip(floor - problem.load, 0, None)
@@ -180,8 +188,8 @@ def _solve_network(problem, rows, cols):
     arcs = network.add_arcs_with_capacity_and_unit_cost(
         tails.astype(np.int32), heads.astype(np.int32), capacities.astype(np.int64), costs.astype(np.int64)
     )
-    network.set_node_supply(source, _full_flow(problem))
-    network.set_node_supply(sink, -_full_flow(problem))
+    network.set_node_supply(source, flow)
+    network.set_node_supply(sink, -flow)
     status = network.solve_max_flow_with_min_cost()
     if status != network.OPTIMAL:
         raise RuntimeError(f"the assignment network could not be solved (status {status})")
