@@ -7,6 +7,7 @@ instead of the thread's one (see ``browser``). So the browser tests run last, af
 test, and the variable is only set while the browser runs.
 """
 
+import copy
 import os
 from pathlib import Path
 
@@ -107,14 +108,77 @@ def screenshot(page, request):
     return take
 
 
+class DemoSnapshot:
+    """A copy of every table right after the demo was seeded, in a schema of the worker's
+    PostgreSQL database, so that the demo is seeded once per worker instead of once per test.
+
+    Restoring it empties every table that flushing empties and fills it again from the copy, in
+    one transaction, and gives the mailbox the mail that seeding sent: each test starts from the
+    same rows as right after ``seed_demo()``. Sequences go on counting, as they do after flushing.
+    The files that seeding wrote stay where they are: a test must not change or delete them.
+    """
+
+    SCHEMA = "flock_demo_snapshot"
+
+    def __init__(self):
+        self.columns = None  # the columns to copy back (not generated ones) of each table
+        self.outbox = []
+
+    def take(self, connection):
+        from django.core import mail
+
+        tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {self.SCHEMA} CASCADE")
+            cursor.execute(f"CREATE SCHEMA {self.SCHEMA}")
+            for table in tables:
+                cursor.execute(f"CREATE TABLE {self.SCHEMA}.{quote(table)} AS TABLE {quote(table)}")
+            cursor.execute(
+                "SELECT table_name, column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND is_generated = 'NEVER' ORDER BY ordinal_position"
+            )
+            rows = cursor.fetchall()
+        self.columns = {table: ", ".join(quote(column) for name, column in rows if name == table) for table in tables}
+        self.outbox = copy.deepcopy(mail.outbox)
+
+    def restore(self, connection):
+        from django.core import mail
+        from django.db import transaction
+
+        quote = connection.ops.quote_name
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            cursor.execute(f"TRUNCATE {', '.join(quote(table) for table in self.columns)}")
+            for table, columns in self.columns.items():
+                cursor.execute(
+                    f"INSERT INTO {quote(table)} ({columns}) SELECT {columns} FROM {self.SCHEMA}.{quote(table)}"
+                )
+        mail.outbox.extend(copy.deepcopy(self.outbox))
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot():
+    return DemoSnapshot()
+
+
 @pytest.fixture
-def demo_site(transactional_db, django_db_serialized_rollback, live_server):
+def demo_site(transactional_db, django_db_serialized_rollback, live_server, _demo_snapshot):
     """The seeded demo behind a live server; returns a function that makes absolute URLs.
 
     The serialized rollback restores the rows that migrations create (root page, locales,
-    collections), which flushing the database after a transactional test removes.
+    collections), which flushing the database after a transactional test removes. On PostgreSQL
+    the demo is seeded by the first test of a worker and restored from its snapshot for the others.
     """
+    from django.db import connection
+
     from cms.demo import seed_demo
 
-    seed_demo()
+    if connection.vendor != "postgresql":
+        seed_demo()
+    elif _demo_snapshot.columns is None:
+        seed_demo()
+        _demo_snapshot.take(connection)
+    else:
+        _demo_snapshot.restore(connection)
     return lambda path: f"{live_server.url}{path}"
