@@ -62,7 +62,6 @@ def assignment_for(user, pk):
 
 
 def is_reviewer(user):
-    return (
-        getattr(user, "is_authenticated", False)
-        and Reviewer.objects.filter(user=user, state=ReviewerState.ACCEPTED).exists()
-    )
+    """Whether ``user`` reviews for some conference: the reviewers' group grants the permission
+    (read with the user's other permissions, so asking costs no query)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_perm(REVIEW_PERMISSION))
