@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -153,3 +153,37 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
     @staticmethod
     def stored_name(token):
         return f"imports/{token}.bin"
+
+
+class ConferenceImportView(ImportView):
+    """An import into one conference (``conference_pk`` in the address) among ``conferences(user)``,
+    which another conference's number answers with 404; the preview's token is valid for that
+    conference only. The resource is made with ``user`` and ``conference``."""
+
+    def conferences(self, user):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, "import"):
+            raise PermissionDenied
+        self.conference = get_object_or_404(self.conferences(request.user), pk=kwargs["conference_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.conference.acronym
+
+    def get_resource(self):
+        return self.resource_class(user=self.request.user, conference=self.conference)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        token = response.context_data.get("token")
+        if token:
+            self.request.session[f"import-{token}-conference"] = self.conference.pk
+        return response
+
+    def confirm(self, token):
+        if self.request.session.pop(f"import-{token}-conference", None) != self.conference.pk:
+            messages.error(self.request, _("This preview has expired. Please upload the file again."))
+            return redirect(self.request.path)
+        return super().confirm(token)

@@ -2,14 +2,13 @@
 every row entered in a transaction that is rolled back, confirm."""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
-from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from cms.admin_import import ImportView
+from cms.admin_import import ConferenceImportView
 from cms.permissions import conferences_for
 from submissions.models import MAX_AUTHORS, Topic
 from submissions.permissions import SUBMISSION_STAFF
@@ -39,24 +38,18 @@ class ImportChooseView(WagtailAdminTemplateMixin, TemplateView):
         return self.render_to_response(self.get_context_data(conferences=conferences))
 
 
-class InvitedImportView(ImportView):
+class InvitedImportView(ConferenceImportView):
     """Upload → preview (every row entered in a transaction that is rolled back) → confirm."""
 
     template_name = "submissions/admin/import.html"
     resource_class = InvitedImportResource
     index_url_name = "submissions_admin:index"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not self.permission_policy.user_has_permission(request.user, "import"):
-            raise PermissionDenied
-        self.conference = get_object_or_404(_conferences(request.user), pk=kwargs["conference_pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def conferences(self, user):
+        return _conferences(user)
 
     def get_page_title(self):
         return _("Import invited abstracts")
-
-    def get_page_subtitle(self):
-        return self.conference.acronym
 
     def get_breadcrumbs_items(self):
         return [
@@ -64,22 +57,6 @@ class InvitedImportView(ImportView):
             {"url": reverse(self.index_url_name), "label": _("Submissions")},
             {"url": "", "label": _("Import")},
         ]
-
-    def get_resource(self):
-        return self.resource_class(user=self.request.user, conference=self.conference)
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        token = response.context_data.get("token")
-        if token:
-            self.request.session[f"import-{token}-conference"] = self.conference.pk
-        return response
-
-    def confirm(self, token):
-        if self.request.session.pop(f"import-{token}-conference", None) != self.conference.pk:
-            messages.error(self.request, _("This preview has expired. Please upload the file again."))
-            return redirect(self.request.path)
-        return super().confirm(token)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
