@@ -22,6 +22,9 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.enums import Role
+from cms.permissions import conferences_for
+
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 IMPORT_TYPE_LABELS = {
     "new": gettext_lazy("New"),
@@ -156,12 +159,15 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
 
 
 class ConferenceImportView(ImportView):
-    """An import into one conference (``conference_pk`` in the address) among ``conferences(user)``,
-    which another conference's number answers with 404; the preview's token is valid for that
-    conference only. The resource is made with ``user`` and ``conference``."""
+    """An import into one conference (``conference_pk`` in the address) among those where the
+    user holds one of ``conference_roles``; another conference's number answers 404 and the
+    preview's token is valid for that conference only. The resource is made with ``user`` and
+    ``conference``."""
+
+    conference_roles = (Role.ORGANIZER,)
 
     def conferences(self, user):
-        raise NotImplementedError
+        return conferences_for(user, *self.conference_roles)
 
     def dispatch(self, request, *args, **kwargs):
         if not self.permission_policy.user_has_permission(request.user, "import"):

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy
 
 from attendance import resources
 from attendance.models import Question, RegistrationType
+from attendance.permissions import REGISTRATION_STAFF
 from attendance.resources import RegistrationImportResource
-from attendance.viewsets.common import ChooseConferenceView, organized_conferences
+from attendance.viewsets.common import ChooseConferenceView
 from cms.admin_import import ConferenceImportView
 
 
@@ -24,8 +25,7 @@ class RegistrationImportView(ConferenceImportView):
     resource_class = RegistrationImportResource
     index_url_name = "registrations:index"
 
-    def conferences(self, user):
-        return organized_conferences(user)
+    conference_roles = REGISTRATION_STAFF
 
     def get_page_title(self):
         return _("Import registrations")

@@ -45,8 +45,7 @@ class InvitedImportView(ConferenceImportView):
     resource_class = InvitedImportResource
     index_url_name = "submissions_admin:index"
 
-    def conferences(self, user):
-        return _conferences(user)
+    conference_roles = SUBMISSION_STAFF
 
     def get_page_title(self):
         return _("Import invited abstracts")
