@@ -285,3 +285,23 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.submission.code}: {self.get_outcome_display()}"
+
+
+class DiscussionPost(models.Model):
+    """A message in the discussion of a submission between its reviewers and the chairs. Hidden
+    from reviewers with a conflict of interest, and never shown to the authors."""
+
+    submission = models.ForeignKey("submissions.Submission", on_delete=models.CASCADE, related_name="discussion_posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("written by")
+    )
+    body = models.TextField(_("message"), max_length=10000)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["submission", "created_at", "id"]
+        verbose_name = _("discussion message")
+        verbose_name_plural = _("discussion messages")
+
+    def __str__(self):
+        return f"{self.submission.code} · {self.created_at:%Y-%m-%d %H:%M}"

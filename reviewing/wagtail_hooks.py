@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from reviewing.viewsets import ReviewerPanelViewSet
+from reviewing.viewsets.panel import ReviewerPanelViewSet
 
 LOG_ACTIONS = {
     "flock.review.account": (_("Open account for a reviewer"), _("Account opened by staff")),

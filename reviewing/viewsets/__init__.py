@@ -1,0 +1,2 @@
+"""The review screens of the Wagtail admin: the reviewer's panel (``panel``) and the chair's tools
+(``chair``)."""
