@@ -35,6 +35,20 @@ def active_conflicts(conference):
     return Conflict.objects.filter(conference=conference, dismissed_at__isnull=True)
 
 
+def conflicted_submission_ids(user, conference):
+    """Submissions of ``conference`` that ``user`` is in conflict with as one of its reviewers:
+    hidden from them everywhere, chair screens and exports included."""
+    return (
+        set(
+            Conflict.objects.filter(conference=conference, reviewer__user=user, dismissed_at__isnull=True).values_list(
+                "submission_id", flat=True
+            )
+        )
+        if getattr(user, "is_authenticated", False)
+        else set()
+    )
+
+
 def has_conflict(reviewer, submission):
     return Conflict.objects.filter(reviewer=reviewer, submission=submission, dismissed_at__isnull=True).exists()
 
