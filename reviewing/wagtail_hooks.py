@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from reviewing.viewsets.chair import ReviewChairViewSet
 from reviewing.viewsets.panel import ReviewerPanelViewSet
 
 LOG_ACTIONS = {
@@ -20,6 +21,9 @@ LOG_ACTIONS = {
     "flock.review.close": (_("Close reviewing"), _("Reviewing closed")),
     "flock.review.decide": (_("Record decision"), _("Decision recorded")),
     "flock.review.release": (_("Release decision"), _("Decision released to the authors")),
+    "flock.review.reviewer_changed": (_("Change reviewer"), _("Reviewer's topics and groups changed")),
+    "flock.review.group_saved": (_("Save reviewer group"), _("Reviewer group saved")),
+    "flock.review.group_deleted": (_("Delete reviewer group"), _("Reviewer group deleted")),
 }
 
 
@@ -30,5 +34,10 @@ def register_log_actions(actions):
 
 
 @hooks.register("register_admin_viewset")
-def register_viewsets():
+def register_panel():
     return ReviewerPanelViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_chair_screens():
+    return ReviewChairViewSet()

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from reviewing.enums import AssignmentMethod, ReviewerState
-from reviewing.exceptions import ConflictOfInterest, NotReviewable, PlanOutdated, ReviewerNotActive
-from reviewing.models import Assignment, AssignmentPlan, Reviewer
+from reviewing.enums import AssignmentMethod, ReviewerState, ReviewState
+from reviewing.exceptions import ConflictOfInterest, NotReviewable, PlanOutdated, ReviewerNotActive, ReviewError
+from reviewing.models import Assignment, AssignmentPlan, Review, Reviewer
 from reviewing.selectors import (
     REVIEWABLE_STATES,
     active_conflicts,
@@ -53,8 +53,12 @@ def assign(*, submission, reviewer, by, method=AssignmentMethod.MANUAL, due_at=N
 
 @transaction.atomic
 def unassign(*, assignment, by):
-    """Take a submission back from a reviewer. Side effects: an audit entry on the submission."""
+    """Take a submission back from a reviewer (their draft review goes with it). Refused once the
+    review is submitted: it counts for the decision. Side effects: an audit entry on the
+    submission."""
     submission, email = assignment.submission, assignment.reviewer.user.email
+    if Review.objects.filter(assignment=assignment, state=ReviewState.SUBMITTED).exists():
+        raise ReviewError(_("%(email)s has submitted the review: it can no longer be taken back.") % {"email": email})
     assignment.delete()
     log(instance=submission, action="flock.review.unassign", user=by, data={"reviewer": email})
 

@@ -82,3 +82,13 @@ def place_by_topic(*, group, by):
     topics = list(group.topics.values_list("pk", flat=True))
     submissions = reviewable_submissions(group.conference).filter(topic_id__in=topics)
     return place_in_group(group=group, submissions=list(submissions), by=by)
+
+
+@transaction.atomic
+def update_reviewer(*, reviewer, topics, groups, by):
+    """Set the reviewer's topics of expertise and groups (of their conference only). Side
+    effects: an audit entry."""
+    reviewer.topics.set([topic for topic in topics if topic.conference_id == reviewer.conference_id])
+    reviewer.groups.set([group for group in groups if group.conference_id == reviewer.conference_id])
+    log(instance=reviewer, action="flock.review.reviewer_changed", user=by)
+    return reviewer
