@@ -24,6 +24,7 @@ LOG_ACTIONS = {
     "flock.review.reviewer_changed": (_("Change reviewer"), _("Reviewer's topics and groups changed")),
     "flock.review.group_saved": (_("Save reviewer group"), _("Reviewer group saved")),
     "flock.review.group_deleted": (_("Delete reviewer group"), _("Reviewer group deleted")),
+    "flock.review.decision_mail": (_("Change decision mail"), _("Decision mail wording changed")),
 }
 
 

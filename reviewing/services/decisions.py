@@ -68,6 +68,17 @@ def comments_for_authors(submission):
     return [text for text in reviews.order_by("pk").values_list("comments_to_authors", flat=True) if text.strip()]
 
 
+def decision_mail_context(decision, submission=None):
+    """The placeholders of the decision mail (``reviewing.decision``)."""
+    submission = submission or decision.submission
+    return {
+        "submission": submission,
+        "decision": decision,
+        "comments": comments_for_authors(submission),
+        "submission_url": submission_url(submission),
+    }
+
+
 def _apply(submission, outcome, by):
     if outcome == Outcome.ACCEPT_ORAL:
         return submission_decisions.accept_submission(
@@ -95,19 +106,14 @@ def release_decision(*, decision, by):
     submission = _apply(decision.submission, decision.outcome, by)
     decision.released_at = timezone.now()
     decision.save(update_fields=["released_at"])
-    comments = comments_for_authors(submission)
+    context = decision_mail_context(decision, submission)
     for person in recipients(submission):
         send_templated_mail(
             key="reviewing.decision",
             to=person,
             conference=submission.conference,
             language=submission.language,
-            context={
-                "submission": submission,
-                "decision": decision,
-                "comments": comments,
-                "submission_url": submission_url(submission),
-            },
+            context=context,
         )
     log(instance=submission, action="flock.review.release", user=by, data={"outcome": decision.outcome})
     return decision

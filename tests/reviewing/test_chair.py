@@ -390,3 +390,37 @@ def test_a_chair_who_also_reviews_never_sees_what_their_conflict_hides(conferenc
         page = client.get(url(name, conference)).content.decode()
         assert "秘密的评语" not in page and papers[0].code not in page, name
     assert client.get(url("overview", conference)).context["total"].submissions == 2
+
+
+def test_the_decision_mail_wording_is_set_per_conference_checked_and_previewed(
+    conference, committee, chair, django_capture_on_commit_callbacks
+):
+    from cms.models import EmailTemplate
+
+    paper = committee["papers"][0]
+    client = admin_client(chair)
+    screen = url("decision_mail", conference)
+    broken = client.post(screen, {"subject_zh": "关于 {% if submission %}", "body_zh": "正文"})
+    half = client.post(screen, {"subject_en": "Decision", "body_en": ""})
+    assert broken.status_code == half.status_code == 400
+    assert not EmailTemplate.objects.filter(conference=conference).exists()
+
+    saved = client.post(
+        screen,
+        {
+            "subject_zh": "【{{ conference.acronym }}】{{ submission.code }} 的录用结果",
+            "body_zh": "作者您好：{{ submission.title }} —— {{ decision.get_outcome_display }}。{% for c in comments %}[{{ c }}]{% endfor %}",
+        },
+    )
+    assert saved.status_code == 302
+    preview = client.get(screen)
+    assert "的录用结果" in preview.content.decode() and paper.code in preview.content.decode()
+
+    submit_review(assign(submission=paper, reviewer=committee["ana"], by=chair), 5, comments="很好")
+    client.post(url("submission", conference, paper.pk), {"action": "decide", "outcome": "accept_oral"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("submission", conference, paper.pk), {"action": "release"})
+    sent = [m for m in mail.outbox if m.to[0] == "wang@a.example.edu.cn"][0]
+    assert sent.subject == f"【NCIC 2027】{paper.code} 的录用结果"
+    outcome = Decision.objects.get(submission=paper).get_outcome_display()
+    assert f"作者您好：论文一 —— {outcome}。[很好]" in sent.body

@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from reviewing.viewsets.chair.automatic import AutomaticView, PlanView
 from reviewing.viewsets.chair.base import chairs_any
 from reviewing.viewsets.chair.decisions import DecisionsView
+from reviewing.viewsets.chair.mail import DecisionMailView
 from reviewing.viewsets.chair.overview import ConferenceListView, OverviewView
 from reviewing.viewsets.chair.papers import SubmissionsView, SubmissionView
 from reviewing.viewsets.chair.people import ConflictsView, GroupsView, ReviewerEditView, ReviewersView
@@ -44,4 +45,5 @@ class ReviewChairViewSet(ViewSet):
             path("<int:conference>/automatic/", AutomaticView.as_view(), name="automatic"),
             path("<int:conference>/automatic/<int:pk>/", PlanView.as_view(), name="plan"),
             path("<int:conference>/decisions/", DecisionsView.as_view(), name="decisions"),
+            path("<int:conference>/decisions/mail/", DecisionMailView.as_view(), name="decision_mail"),
         ]
