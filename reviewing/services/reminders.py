@@ -7,12 +7,12 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cms.services.mail import send_templated_mail
 from reviewing.enums import ReviewerState, ReviewState
-from reviewing.models import Assignment
+from reviewing.models import Assignment, Conflict
 from reviewing.selectors import HIDDEN_FROM_REVIEWERS
 
 EVERY = datetime.timedelta(days=1)
@@ -20,8 +20,12 @@ EVERY = datetime.timedelta(days=1)
 
 def overdue_assignments(at=None):
     at = at or timezone.now()
+    conflicted = Conflict.objects.filter(
+        reviewer=OuterRef("reviewer"), submission=OuterRef("submission"), dismissed_at__isnull=True
+    )
     return (
         Assignment.objects.filter(due_at__lt=at, reviewer__state=ReviewerState.ACCEPTED)
+        .filter(~Exists(conflicted))
         .exclude(review__state=ReviewState.SUBMITTED)
         .exclude(submission__state__in=HIDDEN_FROM_REVIEWERS)
         .filter(submission__decision__isnull=True)

@@ -59,6 +59,27 @@ def test_overdue_reviews_are_reminded_once_a_day(
     assert decided.code not in message.body
 
 
+def test_a_conflicted_assignment_is_never_reminded(
+    make_reviewer, make_submission, chair, mailoutbox, django_capture_on_commit_callbacks
+):
+    from reviewing.enums import ConflictSource
+    from reviewing.services.conflicts import declare_conflict
+
+    late = timezone.now() - datetime.timedelta(hours=2)
+    reviewer = make_reviewer("torn@example.org")
+    hidden = make_submission([("h@example.org", "")], title="回避的稿件")
+    shown = make_submission([("s@example.org", "")], title="应审的稿件")
+    assign(submission=hidden, reviewer=reviewer, by=chair, due_at=late)
+    assign(submission=shown, reviewer=reviewer, by=chair, due_at=late)
+    declare_conflict(reviewer=reviewer, submission=hidden, source=ConflictSource.REVIEWER, by=reviewer.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert remind_overdue() == 1
+    [message] = mailoutbox
+    assert shown.code in message.body
+    assert hidden.code not in message.body and "回避的稿件" not in message.body
+
+
 def test_the_reminder_schedule_is_created_once():
     from django_q.models import Schedule
 
