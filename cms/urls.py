@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("", include("commerce.urls")),
     path("", include("attendance.urls")),
     path("", include("submissions.urls")),
+    path("", include("reviewing.urls")),
     re_path(r"^((?:[\w\-]+/)*)$", page_views.serve, name="wagtail_serve"),
     prefix_default_language=True,
 )

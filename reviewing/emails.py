@@ -23,3 +23,8 @@ register_message(
     _("Reminder of overdue reviews"),
     ("assignments", "count", "panel_url", "conference.name"),
 )
+register_message(
+    "reviewing.invitation",
+    _("Invitation to review"),
+    ("recipient", "conference.name", "inviter", "topics", "accept_url", "decline_url", "invitation_url"),
+)

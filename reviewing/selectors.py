@@ -1,10 +1,19 @@
-"""Reads of review: the submissions open for review, the active reviewers, and the pairs that
-must never meet (active conflicts)."""
+"""Reads of review: the submissions open for review, the active reviewers, the pairs that must
+never meet (active conflicts), and who takes part in a submission's discussion and how each
+reader sees it."""
 
-from django.db.models import Exists, OuterRef
+import datetime
+from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from cms.models import User
 from reviewing.enums import ReviewerState
-from reviewing.models import Conflict, Reviewer
+from reviewing.models import Assignment, Conflict, DiscussionPost, Reviewer
+from reviewing.permissions import REVIEW_STAFF, is_chair
 from submissions.enums import SubmissionState
 from submissions.models import Submission
 
@@ -79,3 +88,70 @@ def is_reviewer(user):
     """Whether ``user`` reviews for some conference: the reviewers' group grants the permission
     (read with the user's other permissions, so asking costs no query)."""
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_perm(REVIEW_PERMISSION))
+
+
+# The discussion of a submission (``services.discussion`` writes it)
+
+
+def can_discuss(user, submission):
+    """Whether ``user`` reads and writes the discussion of ``submission``: an accepted reviewer
+    with an assignment on it that they can see, or a chair of its conference; never one of its
+    authors, nor anyone with an active conflict of interest with it (chairs included)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return False
+    if submission.submitter_id == user.pk or submission.authors.filter(email__iexact=user.email).exists():
+        return False
+    if Conflict.objects.filter(reviewer__user=user, submission=submission, dismissed_at__isnull=True).exists():
+        return False
+    return is_chair(user, submission.conference_id) or assignments_of(user).filter(submission=submission).exists()
+
+
+@dataclass(frozen=True)
+class DiscussionEntry:
+    """A message as one reader sees it: ``name`` is a real name for chairs, else a label."""
+
+    body: str
+    created_at: datetime.datetime
+    name: str
+    role: str = ""
+    own: bool = False
+
+
+def discussion_for(submission, viewer):
+    """The discussion of ``submission`` as ``viewer`` reads it, oldest first (``[]`` when they may
+    not: ``can_discuss``). Chairs read every writer's name, with their part ("Reviewer 2",
+    "Chair"); reviewers read "You", "Reviewer N" (numbered by assignment order, the same for
+    every reader) or "Chair", never a name, whether or not the review is blind. Two queries
+    whatever the number of messages (a third when someone no longer assigned wrote some), after
+    those of ``can_discuss``."""
+    if not can_discuss(viewer, submission):
+        return []
+    reviewers = Assignment.objects.filter(submission=submission).order_by("id")
+    numbers = {user_id: n for n, user_id in enumerate(reviewers.values_list("reviewer__user_id", flat=True), 1)}
+    chair = is_chair(viewer, submission.conference_id)
+    posts = DiscussionPost.objects.filter(submission=submission).order_by("created_at", "id")
+    posts = list(posts.select_related("author") if chair else posts.only("body", "created_at", "author_id"))
+    others = {post.author_id for post in posts} - set(numbers) - {None}
+    chairs = _chairs_among(others, submission.conference_id) if others else set()
+    language = translation.get_language() or "zh-hans"
+
+    def part(user_id):
+        if user_id in numbers:
+            return _("Reviewer %(number)s") % {"number": numbers[user_id]}
+        return pgettext("discussion", "Chair") if user_id in chairs else _("Former participant")
+
+    entries = []
+    for post in posts:
+        own = post.author_id == viewer.pk
+        if chair:
+            name = (post.author.display_name_in(language) or post.author.email) if post.author else "—"
+            entries.append(DiscussionEntry(post.body, post.created_at, name, part(post.author_id), own))
+        else:
+            name = pgettext("discussion", "You") if own else part(post.author_id)
+            entries.append(DiscussionEntry(post.body, post.created_at, name, "", own))
+    return entries
+
+
+def _chairs_among(user_ids, conference_id):
+    roles = Q(conference_roles__conference_id=conference_id, conference_roles__role__in=REVIEW_STAFF)
+    return set(User.objects.filter(Q(pk__in=user_ids), roles | Q(is_superuser=True)).values_list("pk", flat=True))

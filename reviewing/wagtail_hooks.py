@@ -3,12 +3,18 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from reviewing.viewsets import (  # noqa: F401  (register the review forms and transfer URLs)
+    discussion,  # noqa: F401  (registers the chairs' discussion URL)
+    forms,
+    transfer,
+)
 from reviewing.viewsets.chair import ReviewChairViewSet
 from reviewing.viewsets.panel import ReviewerPanelViewSet
 
 LOG_ACTIONS = {
     "flock.review.account": (_("Open account for a reviewer"), _("Account opened by staff")),
     "flock.review.invite": (_("Invite reviewer"), _("Reviewer invited")),
+    "flock.review.invitation_sent": (_("Send invitation to review"), _("Invitation to review sent")),
     "flock.review.answer": (_("Answer invitation"), _("Invitation answered")),
     "flock.review.group_placed": (_("Place submissions in a group"), _("Submissions placed in the group")),
     "flock.review.conflict": (_("Declare conflict of interest"), _("Conflict of interest declared")),
@@ -19,8 +25,11 @@ LOG_ACTIONS = {
     "flock.review.save": (_("Save review"), _("Review saved")),
     "flock.review.submit": (_("Submit review"), _("Review submitted")),
     "flock.review.close": (_("Close reviewing"), _("Reviewing closed")),
+    "flock.review.reopen": (_("Reopen reviewing"), _("Reviewing reopened")),
+    "flock.review.form_changed": (_("Change review form"), _("Review form criteria changed")),
     "flock.review.decide": (_("Record decision"), _("Decision recorded")),
     "flock.review.release": (_("Release decision"), _("Decision released to the authors")),
+    "flock.review.discuss": (_("Post to the discussion"), _("Message posted to the discussion")),
     "flock.review.reviewer_changed": (_("Change reviewer"), _("Reviewer's topics and groups changed")),
     "flock.review.group_saved": (_("Save reviewer group"), _("Reviewer group saved")),
     "flock.review.group_deleted": (_("Delete reviewer group"), _("Reviewer group deleted")),

@@ -178,3 +178,14 @@ def close_reviewing(*, form, by):
         form.save(update_fields=["closed_at"])
         log(instance=form, action="flock.review.close", user=by)
     return form
+
+
+@transaction.atomic
+def reopen_reviewing(*, form, by):
+    """The chair reopens reviewing of a phase: reviewers may change their reviews again (not
+    those of finally decided submissions). Side effects: an audit entry."""
+    if form.closed_at is not None:
+        form.closed_at = None
+        form.save(update_fields=["closed_at"])
+        log(instance=form, action="flock.review.reopen", user=by)
+    return form

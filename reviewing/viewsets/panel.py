@@ -23,7 +23,8 @@ from cms.exceptions import FlockError
 from reviewing.enums import ReviewState
 from reviewing.forms import ReviewEntryForm
 from reviewing.models import Review
-from reviewing.selectors import assignment_for, assignments_of, is_reviewer
+from reviewing.selectors import assignment_for, assignments_of, discussion_for, is_reviewer
+from reviewing.services.discussion import post_message
 from reviewing.services.reviews import current_paper, review_form_for, save_review
 from submissions.services.windows import submission_settings_for
 from submissions.views import file_response
@@ -154,8 +155,33 @@ class ReviewView(ReviewerScreen):
             paper_name=_paper_name(submission, paper) if paper else "",
             review=self.review,
             closed=self.review_form.closed_at is not None or submission.is_final,
+            posts=discussion_for(submission, self.request.user),
+            post_url=reverse("reviewer_panel:discuss", args=[self.assignment.pk]),
+            discussion_closed=submission.is_final,
             **kwargs,
         )
+
+
+class DiscussView(ReviewView):
+    """Posting to the discussion from the review page: back to it with a message, or the page
+    again with the refused text and why."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        body = request.POST.get("body", "")
+        try:
+            post_message(submission=self.assignment.submission, user=request.user, body=body)
+        except ValidationError as error:
+            context = self.get_context_data(
+                form=self.form(), discussion_error=" ".join(error.message_dict["body"]), discussion_body=body
+            )
+            return self.render_to_response(context, status=400)
+        except FlockError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("Your message is posted."))
+        return redirect(reverse("reviewer_panel:review", args=[self.assignment.pk]) + "#discussion")
 
 
 def _paper_name(submission, paper):
@@ -221,4 +247,5 @@ class ReviewerPanelViewSet(ViewSet):
             path("", AssignmentListView.as_view(), name="index"),
             path("<int:pk>/", ReviewView.as_view(), name="review"),
             path("<int:pk>/paper/", PaperView.as_view(), name="paper"),
+            path("<int:pk>/discuss/", DiscussView.as_view(), name="discuss"),
         ]

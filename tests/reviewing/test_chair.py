@@ -120,7 +120,14 @@ def test_progress_counts_assigned_done_and_overdue_per_group(conference, committ
     ungrouped = groups[1]
     assert (ungrouped.group, ungrouped.submissions, ungrouped.assigned, ungrouped.overdue) == (None, 1, 1, 1)
     assert (total.submissions, total.assigned, total.done, total.overdue) == (3, 4, 1, 2)
-    assert "机器学习组" in response.content.decode()
+    page = response.content.decode()
+    assert "机器学习组" in page
+    for link in (
+        reverse("review_transfer:export", args=[conference.pk, "scores"]),
+        reverse("review_transfer:import", args=[conference.pk]),
+        reverse("review_forms:edit", args=[conference.pk, "full_paper"]),
+    ):
+        assert link in page
 
 
 def test_inviting_reviewers_by_mail_reports_bad_addresses_and_saves_nothing(
@@ -155,9 +162,7 @@ def test_inviting_reviewers_by_mail_reports_bad_addresses_and_saves_nothing(
 
 def test_a_chair_sets_a_reviewers_topics_and_groups(conference, committee, chair, topics):
     ana, group = committee["ana"], committee["group"]
-    response = admin_client(chair).post(
-        url("reviewer", conference, ana.pk), {"topics": [topics[1].pk], "groups": []}
-    )
+    response = admin_client(chair).post(url("reviewer", conference, ana.pk), {"topics": [topics[1].pk], "groups": []})
     assert response.status_code == 302
     assert list(ana.topics.all()) == [topics[1]]
     assert not ana.groups.exists()
@@ -221,6 +226,12 @@ def test_assigning_by_hand_with_a_due_date_and_taking_back(conference, committee
     refused = client.post(screen, {"action": "unassign", "assignment": assignment.pk}, follow=True)
     assert Assignment.objects.filter(pk=assignment.pk).exists()
     assert "ana@review.example.org" in refused.content.decode()
+
+    from reviewing.services.discussion import post_message
+
+    post_message(submission=paper, user=ana.user, body="我认为实验部分还需要补充。")
+    page = client.get(screen).content.decode()
+    assert "我认为实验部分还需要补充。" in page and reverse("review_discussion_post", args=[paper.pk]) in page
 
     other = assign(submission=paper, reviewer=committee["bo"], by=chair)
     client.post(screen, {"action": "unassign", "assignment": other.pk})

@@ -26,6 +26,7 @@ from reviewing.services.reviewers import place_in_group
 from reviewing.services.reviews import aggregate, review_score
 from reviewing.viewsets.chair.base import ChairScreen
 from reviewing.viewsets.chair.forms import AssignForm, DecisionForm
+from reviewing.viewsets.discussion import discussion_context
 from submissions.enums import SubmissionState
 from submissions.models import Submission
 
@@ -343,8 +344,4 @@ class SubmissionView(ChairScreen):
         )
 
     def discussion(self):
-        try:
-            from reviewing.viewsets.discussion import discussion_context
-        except ImportError:
-            return None
         return discussion_context(self.submission, self.request.user, self.request.path)

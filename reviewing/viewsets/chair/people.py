@@ -16,15 +16,10 @@ from reviewing.enums import DETECTED_SOURCES, ConflictSource, ReviewerState
 from reviewing.models import Conflict, Reviewer, ReviewerGroup
 from reviewing.progress import reviewers_with_load
 from reviewing.services.conflicts import detect_conflicts, dismiss_conflict
+from reviewing.services.invitations import send_invitation
 from reviewing.services.reviewers import invite_reviewer, place_by_topic, update_reviewer
 from reviewing.viewsets.chair.base import ChairScreen
 from reviewing.viewsets.chair.forms import GroupForm, InviteForm, ReviewerForm
-
-
-def _send_invitation(reviewer, by):
-    from reviewing.services.invitations import send_invitation
-
-    send_invitation(reviewer=reviewer, by=by)
 
 
 class ReviewersView(ChairScreen):
@@ -40,7 +35,7 @@ class ReviewersView(ChairScreen):
             reviewer = get_object_or_404(
                 Reviewer, conference=self.conference, pk=request.POST["resend"], state=ReviewerState.INVITED
             )
-            _send_invitation(reviewer, request.user)
+            send_invitation(reviewer=reviewer, by=request.user)
             messages.success(request, _("The invitation was sent again to %(email)s.") % {"email": reviewer.user.email})
             return self.back()
         form = InviteForm(request.POST, conference=self.conference)
@@ -58,7 +53,7 @@ class ReviewersView(ChairScreen):
                         language=form.cleaned_data["language"],
                     )
                     if form.cleaned_data["send_mail"] and reviewer.state == ReviewerState.INVITED:
-                        _send_invitation(reviewer, request.user)
+                        send_invitation(reviewer=reviewer, by=request.user)
             except ValidationError as error:
                 refused.append(f"{email}: {' '.join(error.messages)}")
             else:
