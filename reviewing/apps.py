@@ -9,10 +9,11 @@ class ReviewingConfig(AppConfig):
     def ready(self):
         from reviewing import emails  # noqa: F401  (registers the messages)
         from reviewing.demo import register_seeder, seed_reviewing
-        from reviewing.sections import author_decision_section
+        from reviewing.sections import author_conflicts_section, author_decision_section
         from submissions.extension_points import register_author_section
 
         register_author_section(author_decision_section)
+        register_author_section(author_conflicts_section)
         register_seeder(seed_reviewing, order=60)
         from django.db.models.signals import post_migrate
 

@@ -9,4 +9,5 @@ app_name = "reviewing"
 
 urlpatterns = [
     path("_review/invitation/<str:token>/", views.invitation, name="invitation"),
+    path("_review/conflicts/<slug:conference_slug>/<str:code>/", views.author_conflicts, name="author_conflicts"),
 ]

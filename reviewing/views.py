@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -23,10 +24,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from cms.accounts.services import is_unconfirmed, reset_password
+from cms.exceptions import FlockError
 from conference_pages.chrome import feature_chrome, login_redirect
 from reviewing.enums import ReviewerState
+from reviewing.selectors import active_reviewers
+from reviewing.services.conflicts import set_author_conflicts
 from reviewing.services.invitations import reviewer_from_token
 from reviewing.services.reviewers import answer_invitation
+from submissions.models import Submission
 
 # The backend that logs in a person who has just set their password here.
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -108,3 +113,29 @@ def _accepted_with_password(request, reviewer, password):
     auth_login(request, user, backend=LOGIN_BACKEND)
     messages.success(request, _("Thank you for accepting the invitation to review. Your account is ready."))
     return redirect(_panel_url())
+
+
+@require_http_methods(["POST"])
+def author_conflicts(request, conference_slug, code):
+    """The submitter names the reviewers they have a conflict of interest with (from the
+    submission's page); anyone else, or another conference's submission, gets 404."""
+    if not request.user.is_authenticated:
+        raise Http404
+    submission = (
+        Submission.objects.filter(conference__slug=conference_slug, code=code, submitter=request.user)
+        .select_related("conference")
+        .first()
+    )
+    if submission is None:
+        raise Http404
+    ids = [int(pk) for pk in request.POST.getlist("reviewers") if pk.isdigit()]
+    reviewers = active_reviewers(submission.conference).filter(pk__in=ids)
+    try:
+        set_author_conflicts(submission=submission, reviewers=list(reviewers), by=request.user)
+    except FlockError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Your conflicts of interest are saved."))
+    return redirect(
+        reverse("submissions:detail", kwargs={"conference_slug": conference_slug, "code": code}) + "#conflicts"
+    )

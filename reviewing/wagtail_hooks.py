@@ -18,6 +18,7 @@ LOG_ACTIONS = {
     "flock.review.answer": (_("Answer invitation"), _("Invitation answered")),
     "flock.review.group_placed": (_("Place submissions in a group"), _("Submissions placed in the group")),
     "flock.review.conflict": (_("Declare conflict of interest"), _("Conflict of interest declared")),
+    "flock.review.conflict_withdrawn": (_("Withdraw conflict of interest"), _("Conflict of interest withdrawn")),
     "flock.review.conflict_dismissed": (_("Dismiss conflict of interest"), _("Conflict of interest dismissed")),
     "flock.review.assign": (_("Assign reviewer"), _("Reviewer assigned")),
     "flock.review.unassign": (_("Unassign reviewer"), _("Reviewer unassigned")),

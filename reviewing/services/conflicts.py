@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from reviewing.enums import DETECTED_SOURCES, PUBLIC_MAIL_DOMAINS, ConflictSource
+from reviewing.enums import DETECTED_SOURCES, PUBLIC_MAIL_DOMAINS, ConflictSource, ReviewState
 from reviewing.exceptions import ReviewError
-from reviewing.models import Conflict, Reviewer
+from reviewing.models import Assignment, Conflict, Reviewer
 from submissions.enums import SubmissionState
 from submissions.models import Author
 
@@ -104,7 +104,9 @@ def detect_conflicts(*, conference):
 @transaction.atomic
 def declare_conflict(*, reviewer, submission, source, by, note=""):
     """A conflict declared by the reviewer (``ConflictSource.REVIEWER``) or by the authors
-    (``ConflictSource.AUTHOR``). Declaring twice changes nothing. Side effects: an audit entry."""
+    (``ConflictSource.AUTHOR``). Declaring twice changes nothing. An assignment of the pair whose
+    review is not submitted is taken back (a submitted review stays, hidden from the reviewer, for
+    the chair to weigh). Side effects: an audit entry; the assignment and its draft deleted."""
     if source not in (ConflictSource.REVIEWER, ConflictSource.AUTHOR):
         raise ValueError(f"{source} is not a declared source")
     if reviewer.conference_id != submission.conference_id:
@@ -117,6 +119,12 @@ def declare_conflict(*, reviewer, submission, source, by, note=""):
     )
     if created:
         log(instance=conflict, action="flock.review.conflict", user=by, data={"source": source})
+    pending = Assignment.objects.filter(reviewer=reviewer, submission=submission).exclude(
+        review__state=ReviewState.SUBMITTED
+    )
+    if pending.exists():
+        pending.delete()
+        log(instance=submission, action="flock.review.unassign", user=by, data={"reviewer": reviewer.user.email})
     return conflict
 
 
@@ -132,3 +140,24 @@ def dismiss_conflict(*, conflict, by):
         conflict.save(update_fields=["dismissed_at", "dismissed_by"])
         log(instance=conflict, action="flock.review.conflict_dismissed", user=by, data={"source": conflict.source})
     return conflict
+
+
+@transaction.atomic
+def set_author_conflicts(*, submission, reviewers, by):
+    """The authors name the reviewers they have a conflict of interest with: conflicts declared
+    by the authors become exactly ``reviewers`` (of the submission's conference). Refused once the
+    submission is decided. Returns ``(added, removed)``. Side effects: the conflicts (and the
+    pending assignments they end, see ``declare_conflict``), one audit entry per change."""
+    if submission.is_final:
+        raise ReviewError(_("The submission is decided: its conflicts of interest can no longer change."))
+    wanted = {reviewer.pk: reviewer for reviewer in reviewers if reviewer.conference_id == submission.conference_id}
+    existing = Conflict.objects.filter(submission=submission, source=ConflictSource.AUTHOR)
+    removed = [conflict for conflict in existing if conflict.reviewer_id not in wanted]
+    for conflict in removed:
+        log(instance=conflict, action="flock.review.conflict_withdrawn", user=by, data={"source": conflict.source})
+        conflict.delete()
+    known = set(existing.values_list("reviewer_id", flat=True))
+    added = [pk for pk in wanted if pk not in known]
+    for pk in added:
+        declare_conflict(reviewer=wanted[pk], submission=submission, source=ConflictSource.AUTHOR, by=by)
+    return len(added), len(removed)

@@ -20,10 +20,11 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from cms.exceptions import FlockError
-from reviewing.enums import ReviewState
+from reviewing.enums import ConflictSource, ReviewState
 from reviewing.forms import ReviewEntryForm
 from reviewing.models import Review
 from reviewing.selectors import assignment_for, assignments_of, discussion_for, is_reviewer
+from reviewing.services.conflicts import declare_conflict
 from reviewing.services.discussion import post_message
 from reviewing.services.reviews import current_paper, review_form_for, save_review
 from submissions.services.windows import submission_settings_for
@@ -184,6 +185,33 @@ class DiscussView(ReviewView):
         return redirect(reverse("reviewer_panel:review", args=[self.assignment.pk]) + "#discussion")
 
 
+class DeclareConflictView(ReviewView):
+    """The reviewer declares a conflict of interest with the submission: it leaves their list
+    (with their draft, if any) and the chair sees the conflict."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        submission = self.assignment.submission
+        try:
+            declare_conflict(
+                reviewer=self.assignment.reviewer,
+                submission=submission,
+                source=ConflictSource.REVIEWER,
+                by=request.user,
+                note=request.POST.get("note", "").strip()[:300],
+            )
+        except FlockError as error:
+            messages.error(request, str(error.message))
+            return redirect("reviewer_panel:review", self.assignment.pk)
+        messages.success(
+            request,
+            _("Your conflict of interest with %(code)s is recorded: it is no longer yours to review.")
+            % {"code": submission.code},
+        )
+        return redirect("reviewer_panel:index")
+
+
 def _paper_name(submission, paper):
     return f"{submission.code}-v{paper.revision}.{paper.file_type}"
 
@@ -248,4 +276,5 @@ class ReviewerPanelViewSet(ViewSet):
             path("<int:pk>/", ReviewView.as_view(), name="review"),
             path("<int:pk>/paper/", PaperView.as_view(), name="paper"),
             path("<int:pk>/discuss/", DiscussView.as_view(), name="discuss"),
+            path("<int:pk>/conflict/", DeclareConflictView.as_view(), name="conflict"),
         ]

@@ -159,3 +159,22 @@ def test_someone_who_reviews_nothing_has_no_panel(client, chair):
     client.force_login(chair)
 
     assert client.get(INDEX).status_code in (302, 403)
+
+
+def test_a_reviewer_declares_a_conflict_and_the_submission_leaves_their_list(setting, chair):
+    from reviewing.models import Assignment, Conflict
+
+    reviewer, submission, assignment = setting
+    client = panel_client(reviewer.user)
+    page = client.get(reverse("reviewer_panel:review", args=[assignment.pk])).content.decode()
+    assert reverse("reviewer_panel:conflict", args=[assignment.pk]) in page
+
+    response = client.post(reverse("reviewer_panel:conflict", args=[assignment.pk]), {"note": "我是作者的导师"})
+    assert response.status_code == 302 and response["Location"] == INDEX
+    conflict = Conflict.objects.get(reviewer=reviewer, submission=submission)
+    assert (conflict.source, conflict.note, conflict.dismissed_at) == (ConflictSource.REVIEWER, "我是作者的导师", None)
+    assert not Assignment.objects.filter(pk=assignment.pk).exists()
+    assert "is recorded" in client.get(INDEX).content.decode()  # the message, shown once
+    assert submission.code not in client.get(INDEX).content.decode()
+    assert client.get(reverse("reviewer_panel:review", args=[assignment.pk])).status_code == 404
+    assert client.post(reverse("reviewer_panel:conflict", args=[assignment.pk])).status_code == 404
