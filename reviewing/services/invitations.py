@@ -30,17 +30,21 @@ def _fingerprint(reviewer):
     return salted_hmac(SALT, value, algorithm="sha256").hexdigest()[:32]
 
 
+# An invitation link works this long; the chair sends the invitation again to renew it.
+LINK_LIFETIME = datetime.timedelta(days=90)
+
+
 def make_token(reviewer):
     return signing.dumps({"r": reviewer.pk, "s": _fingerprint(reviewer)}, salt=SALT)
 
 
 def reviewer_from_token(token):
-    """The reviewer whose current invitation ``token`` is, or ``None`` (forged, garbled, or the
-    link of an invitation sent again since)."""
+    """The reviewer whose current invitation ``token`` is, or ``None`` (forged, garbled, older
+    than ``LINK_LIFETIME``, or the link of an invitation sent again since)."""
     if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
         return None
     try:
-        payload = signing.loads(token, salt=SALT)
+        payload = signing.loads(token, salt=SALT, max_age=LINK_LIFETIME)
     except signing.BadSignature:
         return None
     pk = payload.get("r") if isinstance(payload, dict) else None

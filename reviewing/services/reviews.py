@@ -103,6 +103,8 @@ def save_review(
     if submission.is_final:
         raise ReviewError(_("The final decision has been made: reviews can no longer change."))
     form = review_form_for(submission.conference, submission.phase)
+    # Locked: the chair's change of criteria or scales (``services.forms``) waits, or comes first.
+    form = ReviewForm.objects.select_for_update().get(pk=form.pk)
     if form.closed_at is not None:
         raise ReviewError(_("Reviewing of this phase is closed."))
     criteria = list(form.criteria.all())

@@ -236,3 +236,17 @@ def test_the_page_renders_in_both_languages(invite, conference, chair, language,
     assert getattr(conference, expected[0]) in page and expected[1] in page and absent not in page
     assert 'data-answer="invited"' in page and 'name="answer" value="accept"' in page
     assert 'name="answer" value="decline"' in page and "grace@example.org" in page and inviter in page
+
+
+def test_an_invitation_link_older_than_its_lifetime_no_longer_works(make_reviewer):
+    import time
+    from unittest import mock
+
+    from reviewing.services.invitations import LINK_LIFETIME, make_token, reviewer_from_token
+
+    reviewer = make_reviewer("slow@example.org", accept=False)
+    issued = time.time() - LINK_LIFETIME.total_seconds() - 60
+    with mock.patch("django.core.signing.time.time", return_value=issued):
+        old = make_token(reviewer)
+    assert reviewer_from_token(make_token(reviewer)) == reviewer
+    assert reviewer_from_token(old) is None
