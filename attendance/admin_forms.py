@@ -41,14 +41,32 @@ def organized(user):
 # --- Settings ------------------------------------------------------------------------------------
 
 
+class YesNoField(forms.TypedChoiceField):
+    """Yes or no as two radio buttons; a form sent without it keeps the current value (its
+    ``empty_value``), where a checkbox would turn it off."""
+
+    def has_changed(self, initial, data):
+        return data not in (None, "") and super().has_changed(initial, data)
+
+
 class RegistrationSettingsForm(forms.ModelForm):
+    letters_enabled = YesNoField(
+        label=gettext_lazy("Confirmation letters"),
+        choices=[(True, gettext_lazy("Give confirmation letters")), (False, gettext_lazy("No letters"))],
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=RegistrationSettings._meta.get_field("letters_enabled").help_text,
+    )
+
     class Meta:
         model = RegistrationSettings
-        fields = ["opens_at", "closes_at", "edit_policy", "on_order_lapse"]
+        fields = ["opens_at", "closes_at", "edit_policy", "on_order_lapse", "letters_enabled"]
         widgets = {"edit_policy": forms.RadioSelect, "on_order_lapse": forms.RadioSelect}
 
     def __init__(self, *args, conference, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["letters_enabled"].empty_value = self.instance.letters_enabled
         help_text = _("Date and time in the conference's time zone (%(zone)s). Leave empty for no limit.") % {
             "zone": conference.time_zone
         }

@@ -18,6 +18,12 @@ class AttendanceConfig(AppConfig):
         from commerce.sellables import register_kind
 
         register_kind("attendance.registration", _("Registration"))
+        register_kind("attendance.hotel", _("Hotel room"))
+        register_kind("attendance.tour", _("Tour place"))
+        from attendance import booking_emails  # noqa: F401
+        from attendance.booking_tasks import ensure_schedules as ensure_booking_schedules
+
+        post_migrate.connect(ensure_booking_schedules, sender=self, dispatch_uid="attendance.booking_schedules")
         from attendance.demo import register_seeder, seed_attendance
 
         register_seeder(seed_attendance, order=40)

@@ -7,7 +7,7 @@ student card, for the organizer to approve), the organizer approves, rejects and
 attendees withdraw, finance confirms bank transfers (``commerce``'s payments: the orders are paid
 and ``order_paid`` confirms the registrations), the organizer registers two walk-ins at the desk.
 The choices come from a fixed random seed, so every run builds the same demo; a second run adds
-nothing.
+nothing. Last, ``attendance.booking_demo`` adds the hotels and tours these attendees book.
 """
 
 import datetime
@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from attendance.booking_demo import seed_bookings
 from attendance.enums import CHECKED, EditPolicy, FeeTierKind, OrderLapsePolicy, QuestionKind, RegistrationState
 from attendance.models import FeeTier, Question, QuestionChoice, Registration, RegistrationType
 from attendance.services.registering import register
@@ -181,6 +182,7 @@ def seed_attendance(context):
     attendee = confirmed.order_by("pk").values_list("email", flat=True).first()
     if attendee:
         context.logins.append(("attendee with a confirmed registration", attendee))
+    seed_bookings(context)  # hotels and tours (attendance.booking_demo), booked by these registrations
 
 
 # --- Set-up --------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from cms.emails import register_message
+from cms.services.mail import register_attachments
 
 REGISTRATION_PLACEHOLDERS = (
     "registration.code",
@@ -24,3 +25,13 @@ register_message("attendance.withdrawn", _("Registration withdrawn"), REGISTRATI
 register_message(
     "attendance.cancelled", _("Registration cancelled"), (*REGISTRATION_PLACEHOLDERS, "registration.reason")
 )
+
+
+def _confirmation_letter(email_log):
+    from attendance.letters import confirmation_attachments
+
+    return confirmation_attachments(email_log)
+
+
+# The confirmation letter goes with the "confirmed" mail (unless the organizer switched letters off).
+register_attachments("attendance.confirmed", _confirmation_letter)

@@ -18,3 +18,10 @@ def ensure_schedules(**kwargs):
     from cms.tasks import ensure_schedules as ensure
 
     ensure(SCHEDULES)
+
+
+def task_build_print_batch(*, batch_id):
+    """One run of a print job of letters or badges (it queues the next run itself)."""
+    from attendance.services.printing import build_print_batch
+
+    build_print_batch(batch_id=batch_id)

@@ -10,22 +10,27 @@ page is the person's own.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from attendance.booking_selectors import my_conference_bookings
 from attendance.enums import RegistrationState
 from attendance.exceptions import EditNotAllowed
 from attendance.forms import EditDetailsForm, QuestionsForm, answers_initial, registration_details_initial
-from attendance.permissions import attendee_may_edit, attendee_may_withdraw
+from attendance.letters import letter_available, letter_filename, names_of, render_letter_pdf
+from attendance.permissions import attendee_may_edit, attendee_may_withdraw, may_register_walk_ins
 from attendance.selectors import questions_for, registration_for, registration_of
 from attendance.services.changes import update_registration
 from attendance.services.inputs import DOCUMENT
 from attendance.services.orders import renew_order
 from attendance.services.registrations import withdraw_registration
 from attendance.services.setup import check_registration_open
+from attendance.services.tokens import registration_from_token
 from cms.exceptions import FlockError
 from commerce.enums import OrderState
 from commerce.selectors import invoice_available
@@ -123,6 +128,8 @@ def _registration_context(registration):
         "order_payable": awaiting_payment and order is not None and order.state == OrderState.PENDING,
         "needs_new_order": awaiting_payment and (order is None or order.state != OrderState.PENDING),
         "invoice_available": order is not None and invoice_available(order),
+        **my_conference_bookings(registration),
+        "letter_available": letter_available(registration),
     }
 
 
@@ -249,3 +256,53 @@ def withdraw(request, conference_slug, code):
         return _back(registration)
     context = {"registration": registration, "paid": registration.state == RegistrationState.CONFIRMED}
     return render_page(request, "attendance/withdraw.html", context, url_name="withdraw", code=registration.code)
+
+
+# The confirmation letter -------------------------------------------------------------------------
+
+
+@never_cache
+@_login_first
+@require_GET
+def letter(request, conference_slug, code):
+    """The person's confirmation letter as a PDF in the registration's language; 404 for another
+    person's code, a registration that is not confirmed, or a conference without letters."""
+    registration = _own_registration(request, conference_slug, code)
+    if not letter_available(registration):
+        raise Http404
+    response = HttpResponse(render_letter_pdf(registration=registration), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{letter_filename(registration)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# The QR code's address -----------------------------------------------------------------------------
+
+# The admin screen that check-in staff get for a scanned attendee (``registration_codes:attendee``
+# for now: read-only; the check-in desk replaces it).
+CHECKIN_SCREEN_URL_NAME = "registration_codes:attendee"
+
+
+@never_cache
+@require_GET
+def qr_code(request, token):
+    """What a phone camera opens from a QR code: check-in staff (and organizers) of the
+    registration's conference go to its check-in screen; anyone else sees the attendee's name and
+    whether the registration is valid (confirmed), nothing more. Any token that is not a current
+    one (garbled, forged, revoked, of no registration) gets the same answer, status and page."""
+    request.conference = None  # the portal's layout for every answer: the address names no conference
+    registration = registration_from_token(token)
+    if registration is None:
+        response = render(request, "attendance/codes/invalid.html", status=404)
+    elif may_register_walk_ins(request.user, registration.conference):
+        return redirect(reverse(CHECKIN_SCREEN_URL_NAME, args=[registration.pk]))
+    else:
+        context = {
+            "names": names_of(registration, chinese_first=translation.get_language().startswith("zh")),
+            "event": registration.conference,
+            "valid": registration.state == RegistrationState.CONFIRMED,
+        }
+        response = render(request, "attendance/codes/public.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

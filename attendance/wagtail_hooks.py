@@ -4,11 +4,13 @@ screens (``attendance.viewsets``) and the audit entries' labels."""
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from attendance.booking_policies import BOOKING_LOG_ACTIONS, register_booking_policies
 from attendance.policies import register_policies
 from attendance.viewsets import RegistrationViewSetGroup
 
 # Before the viewsets are built: their listings and screens are scoped by these policies.
 register_policies()
+register_booking_policies()
 
 LOG_ACTIONS = {
     "flock.registration.create": (_("Register"), _("Registration submitted")),
@@ -32,15 +34,36 @@ LOG_ACTIONS = {
     "flock.registration.edit": (_("Edit registration"), _("Registration edited")),
     "flock.registration.account": (_("Open account for a registration"), _("Account opened by staff")),
     "flock.registration_settings.change": (_("Change registration settings"), _("Registration settings changed")),
+    "flock.registration.reissue_code": (_("Give a new QR code"), _("New QR code given; the old one no longer works")),
+    "flock.registration.revoke_code": (_("Withdraw the QR code"), _("QR code withdrawn")),
 }
 
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    return RegistrationViewSetGroup()
+    from attendance.viewsets.badges import PrintViewSet
+
+    class RegistrationMenu(RegistrationViewSetGroup):
+        items = (*RegistrationViewSetGroup.items, PrintViewSet)
+
+    return RegistrationMenu()
+
+
+@hooks.register("register_admin_viewset")
+def register_code_viewset():
+    from attendance.viewsets.codes import CodeViewSet
+
+    return CodeViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_booking_viewsets():
+    from attendance.viewsets import BookingViewSetGroup
+
+    return BookingViewSetGroup()
 
 
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
-    for action, (label, message) in LOG_ACTIONS.items():
+    for action, (label, message) in {**LOG_ACTIONS, **BOOKING_LOG_ACTIONS}.items():
         actions.register_action(action, label, message)

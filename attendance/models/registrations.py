@@ -4,6 +4,7 @@ Nothing here changes a state: the services in ``attendance.services.registration
 function per transition (see ``attendance.enums.REGISTRATION_TRANSITIONS``).
 """
 
+import secrets
 import uuid
 from decimal import Decimal
 
@@ -39,6 +40,11 @@ def upload_document(instance, filename):
 
 def upload_answer_file(instance, filename):
     return _generated_name("answers", filename)
+
+
+def new_token_nonce():
+    """A fresh random value behind a registration's QR code (``attendance.services.tokens``)."""
+    return secrets.token_urlsafe(16)
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -112,6 +118,8 @@ class Registration(models.Model):
         related_name="+",
         verbose_name=_("registered by staff"),
     )
+    # Signed into the token of the QR code; a new value (or none: revoked) kills the old code.
+    token_nonce = models.CharField(max_length=32, blank=True, default=new_token_nonce, editable=False)
     created_at = models.DateTimeField(_("registered"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("changed"), default=timezone.now)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)

@@ -53,6 +53,14 @@ class RegistrationSettings(models.Model):
         choices=OrderLapsePolicy.choices,
         default=OrderLapsePolicy.REOPEN,
     )
+    letters_enabled = models.BooleanField(
+        _("confirmation letters"),
+        default=True,
+        help_text=_(
+            "Confirmed attendees can download a confirmation letter with their QR code, and it is attached to "
+            "the confirmation email."
+        ),
+    )
 
     wagtail_reference_index_ignore = True  # business rows: no page or image references to track
 

@@ -27,3 +27,17 @@ class RegistrationViewSetGroup(ViewSetGroup):
         QuestionViewSet,
         RegistrationSettingsViewSet,
     )
+
+
+class BookingViewSetGroup(ViewSetGroup):
+    """Hotels, room types, tours and the screens of their bookings (``attendance.viewsets.lodging``)."""
+
+    menu_label = pgettext_lazy("admin menu", "Hotels and tours")
+    menu_icon = "home"
+    menu_order = 155
+
+    def __init__(self):
+        from attendance.viewsets.lodging import BookingScreensViewSet, HotelViewSet, RoomTypeViewSet, TourViewSet
+
+        self.items = (BookingScreensViewSet, HotelViewSet, RoomTypeViewSet, TourViewSet)
+        super().__init__()

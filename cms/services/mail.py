@@ -1,4 +1,10 @@
-"""Sending mail: render now in the recipient's language, log it, deliver after commit."""
+"""Sending mail: render now in the recipient's language, log it, deliver after commit.
+
+A kind of message may carry attachments made when it is delivered (``register_attachments``):
+they are not stored on the log, so a retried delivery makes them again.
+"""
+
+import logging
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -7,6 +13,30 @@ from django.utils import timezone
 from cms.emails import render_message
 from cms.enums import EmailStatus
 from cms.models import EmailLog
+
+logger = logging.getLogger(__name__)
+
+# Message key -> the functions that make its attachments (see ``register_attachments``).
+ATTACHMENT_MAKERS = {}
+
+
+def register_attachments(key, maker):
+    """Attach what ``maker(email_log)`` returns, a list of ``(file name, content bytes, MIME type)``,
+    to every delivery of message ``key``. A maker that fails is logged and the message goes
+    without its attachments: the message matters more than the file."""
+    makers = ATTACHMENT_MAKERS.setdefault(key, [])
+    if maker not in makers:
+        makers.append(maker)
+
+
+def _attachments(log):
+    files = []
+    for maker in ATTACHMENT_MAKERS.get(log.template_key, ()):
+        try:
+            files.extend(maker(log))
+        except Exception:  # noqa: BLE001 - the message is still delivered
+            logger.exception("Could not make the attachments of email %s (%s).", log.pk, log.template_key)
+    return files
 
 
 def recipient_language(*, user=None, conference=None, language=None):
@@ -77,6 +107,8 @@ def deliver_email(*, email_log_id):
             headers={"X-Flock-Message": log.template_key},
         )
         message.attach_alternative(log.body_html, "text/html")
+        for filename, content, mimetype in _attachments(log):
+            message.attach(filename, content, mimetype)
         try:
             message.send()
         except Exception as exc:  # noqa: BLE001 - any transport error is recorded on the log
