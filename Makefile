@@ -9,10 +9,11 @@ PYTEST_ARGS ?=
 
 .PHONY: demo test install install-dev system-packages lint format bench messages clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements-dev.txt
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
 install: $(VENV)/.installed

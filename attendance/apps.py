@@ -27,6 +27,10 @@ class AttendanceConfig(AppConfig):
         from attendance.demo import register_seeder, seed_attendance
 
         register_seeder(seed_attendance, order=40)
+        from attendance.booking_selectors import letter_bookings
+        from attendance.letters import register_letter_section
+
+        register_letter_section(letter_bookings)
         from attendance.tasks import ensure_schedules
 
         post_migrate.connect(ensure_schedules, sender=self)

@@ -135,3 +135,44 @@ def my_conference_bookings(registration):
         else []
     )
     return context
+
+
+def booked_summaries(registration_ids, time_zone):
+    """``{registration id: {"hotel": text, "tours": [text]}}`` of booked rooms and tour places
+    in the active language (two queries): the check-in desk's card, the confirmation letter."""
+    from zoneinfo import ZoneInfo
+
+    found = {}
+    rooms = (
+        HotelBooking.objects.filter(registration_id__in=registration_ids, state=HotelBookingState.BOOKED)
+        .select_related("room_type__hotel")
+        .order_by("check_in")
+    )
+    for booking in rooms:
+        entry = found.setdefault(booking.registration_id, {"hotel": "", "tours": []})
+        room = booking.room_type
+        stay = f"{room.hotel.name} · {room.name} · {booking.check_in:%m-%d} → {booking.check_out:%m-%d}"
+        entry["hotel"] = f"{entry['hotel']}; {stay}" if entry["hotel"] else stay
+    places = (
+        TourBooking.objects.filter(registration_id__in=registration_ids, state=TourBookingState.BOOKED)
+        .select_related("tour")
+        .order_by("tour__starts_at")
+    )
+    for booking in places:
+        entry = found.setdefault(booking.registration_id, {"hotel": "", "tours": []})
+        when = booking.tour.starts_at.astimezone(ZoneInfo(time_zone))
+        entry["tours"].append(f"{booking.tour.name} · {when:%m-%d %H:%M}")
+    return found
+
+
+def letter_bookings(registration, language):
+    """The confirmation letter's "Hotel and tours" rows (``attendance.letters``)."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override(language):
+        found = booked_summaries([registration.pk], registration.conference.time_zone).get(registration.pk)
+        if not found:
+            return []
+        rows = [(gettext("Hotel"), found["hotel"])] if found["hotel"] else []
+        return rows + [(gettext("Tour"), text) for text in found["tours"]]

@@ -30,8 +30,9 @@ from attendance.services.registrations import (
 from attendance.services.setup import registration_settings_for
 from attendance.services.walk_ins import record_transfer, register_walk_in_by_email
 from cms.demo import DEMO_PASSWORD, register_seeder
-from cms.enums import Language
+from cms.enums import Language, Role
 from cms.models import User
+from cms.services.conferences import grant_role
 
 __all__ = ["register_seeder", "seed_attendance"]  # apps.py registers the seeder with one import
 
@@ -183,6 +184,7 @@ def seed_attendance(context):
     if attendee:
         context.logins.append(("attendee with a confirmed registration", attendee))
     seed_bookings(context)  # hotels and tours (attendance.booking_demo), booked by these registrations
+    _check_in_desk(context, conference)
 
 
 # --- Set-up --------------------------------------------------------------------------------------
@@ -428,3 +430,24 @@ def _walk_ins(conference, types, staff, finance):
         language=Language.ENGLISH,
         by_staff=staff,
     )
+
+
+def _check_in_desk(context, conference):
+    """A check-in staff account (its log-in printed) and the first few confirmed attendees
+    checked in at desk 1, so that the desk's counts show something."""
+    from attendance.models import CheckIn
+    from attendance.services.checkin import check_in
+
+    email = "checkin@ncic2027.flock.example"
+    staff = User.objects.filter(email=email).first()
+    if staff is None:
+        staff = User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, first_name="Ming", last_name="Sun", name_zh="孙明"
+        )
+    grant_role(conference=conference, user=staff, role=Role.CHECKIN, notify=False)
+    context.logins.append(("check-in staff (admin menu Check-in desk)", email))
+    if CheckIn.objects.filter(conference=conference).exists():
+        return
+    confirmed = Registration.objects.filter(conference=conference, state=RegistrationState.CONFIRMED).order_by("pk")
+    for registration in confirmed[:6]:
+        check_in(registration=registration, by=staff, desk="1号台 Desk 1")

@@ -8,6 +8,8 @@ renders inside the conference's site layout (``render_page``). Nothing here is c
 page is the person's own.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -280,7 +282,7 @@ def letter(request, conference_slug, code):
 
 # The admin screen that check-in staff get for a scanned attendee (``registration_codes:attendee``
 # for now: read-only; the check-in desk replaces it).
-CHECKIN_SCREEN_URL_NAME = "registration_codes:attendee"
+CHECKIN_SCREEN_URL_NAME = "checkin_desk:desk"
 
 
 @never_cache
@@ -295,7 +297,8 @@ def qr_code(request, token):
     if registration is None:
         response = render(request, "attendance/codes/invalid.html", status=404)
     elif may_register_walk_ins(request.user, registration.conference):
-        return redirect(reverse(CHECKIN_SCREEN_URL_NAME, args=[registration.pk]))
+        desk = reverse(CHECKIN_SCREEN_URL_NAME, args=[registration.conference_id])
+        return redirect(f"{desk}?{urlencode({'code': token})}")
     else:
         context = {
             "names": names_of(registration, chinese_first=translation.get_language().startswith("zh")),

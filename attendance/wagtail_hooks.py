@@ -35,6 +35,7 @@ LOG_ACTIONS = {
     "flock.registration.account": (_("Open account for a registration"), _("Account opened by staff")),
     "flock.registration_settings.change": (_("Change registration settings"), _("Registration settings changed")),
     "flock.registration.reissue_code": (_("Give a new QR code"), _("New QR code given; the old one no longer works")),
+    "flock.registration.check_in_undone": (_("Undo check-in"), _("Check-in undone")),
     "flock.registration.revoke_code": (_("Withdraw the QR code"), _("QR code withdrawn")),
 }
 
@@ -47,6 +48,13 @@ def register_viewsets():
         items = (*RegistrationViewSetGroup.items, PrintViewSet)
 
     return RegistrationMenu()
+
+
+@hooks.register("register_admin_viewset")
+def register_desk_viewset():
+    from attendance.viewsets.desk import CheckInDeskViewSet
+
+    return CheckInDeskViewSet()
 
 
 @hooks.register("register_admin_viewset")

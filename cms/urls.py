@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", page_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("payments/", include("commerce.webhook_urls")),
+    path("checkin/", include("attendance.desk_urls")),
     path("", include("conference_pages.seo_urls")),
 ]
 

@@ -55,6 +55,7 @@ class Provider(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", _("Bank transfer")
     STRIPE = "stripe", _("Card (Stripe)")
     ALIPAY = "alipay", _("Alipay")
+    ON_SITE = "on_site", _("Paid on site")
 
 
 class RefundState(models.TextChoices):

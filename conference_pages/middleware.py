@@ -15,7 +15,16 @@ from cms.models import Conference
 from conference_pages.cache import cached_conference_read
 
 LANGUAGE_CODES = {code for code, _label in settings.LANGUAGES}
-SKIPPED_PREFIXES = ("/admin/", "/django-admin/", "/payments/", "/static/", "/media/", "/documents/", "/healthz")
+SKIPPED_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/payments/",
+    "/checkin/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/healthz",
+)
 
 
 def conference_for_request(request):

@@ -128,7 +128,7 @@ def test_seed_demo_is_idempotent_and_bilingual(capsys, client):
         ]
     )
     assert "organizer@ncic2027.flock.example / flock-demo-2027" in first
-    assert counts[:5] == (2, 77, 4, 24, 14)  # 77 people: 10, 60 registered in the demo, a review chair, 6 reviewers
+    assert counts[:5] == (2, 78, 4, 24, 14)  # 78: 10, 60 registered, a review chair, 6 reviewers, check-in staff
     # Every featured speaker has a portrait, in both languages, in the conference's collection.
     featured = SpeakerPage.objects.filter(featured=True).order_by("slug", "locale__language_code")
     assert list(featured.values_list("slug", "locale__language_code", "photo__title", "photo__collection__name")) == [

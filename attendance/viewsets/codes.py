@@ -19,7 +19,7 @@ from attendance.enums import RegistrationState
 from attendance.letters import names_of
 from attendance.models import Registration
 from attendance.permissions import may_manage_registrations, may_register_walk_ins
-from attendance.services.tokens import checkin_url, reissue_token, revoke_token
+from attendance.services.tokens import checkin_url, reissue_token, revoke_token, token_for
 from attendance.viewsets.common import RegistrationScreen, may_register_anyone
 
 
@@ -60,7 +60,8 @@ class AttendeeView(RegistrationScreen, TemplateView):
             names=names_of(registration),
             payment=PAYMENT_LABELS[payment_status(registration)],
             valid=registration.state == RegistrationState.CONFIRMED,
-            checked_in_at=None,  # the check-in desk records it
+            check_in=registration.check_ins.filter(undone_at__isnull=True).first(),
+            code_token=token_for(registration),
             may_manage=may_manage_registrations(request.user, registration.conference),
             has_code=bool(registration.token_nonce),
             code_url=checkin_url(registration),

@@ -175,6 +175,8 @@ USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
 
 STATIC_URL = "/static/"
+# Browser libraries installed from npm by `make install` (package.json), served as static files.
+STATICFILES_DIRS = [("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist")]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "static_collected")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))

@@ -65,7 +65,7 @@ def register(provider_class):
 
 
 def get_provider(key):
-    from commerce.providers import alipay, bank_transfer, stripe  # noqa: F401  (registration)
+    from commerce.providers import alipay, bank_transfer, on_site, stripe  # noqa: F401  (registration)
 
     return _REGISTRY[key]
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from commerce.enums import PAYMENT_TRANSITIONS, Attention, OrderState, PaymentState
+from commerce.enums import PAYMENT_TRANSITIONS, Attention, OrderState, PaymentState, Provider
 from commerce.exceptions import IllegalTransition, ProviderNotAvailable
 from commerce.models import Order, Payment, ProviderEvent
 from commerce.providers.base import get_provider, providers_for
@@ -184,3 +184,22 @@ def record_event(*, provider, event_id, conference=None, kind="", payload=None, 
 
 def provider_for_payment(payment):
     return get_provider(payment.provider)
+
+
+@transaction.atomic
+def pay_on_site(*, order, by, reference=""):
+    """Staff took the whole of ``order``'s total at the desk: an on-site payment is recorded and
+    confirmed (``confirm_payment``: the order paid, its receipt, ``order_paid``). Returns the
+    payment. Raises ``IllegalTransition`` when the order is not awaiting payment.
+
+    Side effects: the payment row, an audit entry, and those of ``confirm_payment``."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.state != OrderState.PENDING:
+        raise IllegalTransition(_("Only an order awaiting payment can be paid."))
+    payment = Payment.objects.create(
+        order=order, provider=Provider.ON_SITE, amount=order.total, currency=order.currency
+    )
+    log(instance=order, action="flock.payment.start", user=by, data={"payment": payment.pk, "provider": "on_site"})
+    confirm_payment(payment=payment, amount=payment.amount, reference=reference[:100], user=by)
+    payment.refresh_from_db()
+    return payment

@@ -88,6 +88,21 @@ def check_orders(demo):
     assert paid.count() == registrations.filter(state=S.CONFIRMED).count()
 
 
+def check_desk(demo, context):
+    from attendance.models import CheckIn
+    from cms.demo import DEMO_PASSWORD
+    from cms.enums import Role
+    from cms.models import User
+    from cms.permissions import has_role
+
+    email = dict(context.logins)["check-in staff (admin menu Check-in desk)"]
+    staff = User.objects.get(email=email)
+    assert staff.check_password(DEMO_PASSWORD) and has_role(staff, demo, Role.CHECKIN)
+    check_ins = CheckIn.objects.filter(conference=demo, undone_at__isnull=True)
+    assert check_ins.count() == 6
+    assert {c.registration.state for c in check_ins} == {RegistrationState.CONFIRMED}
+
+
 def test_demo_registration_is_complete_fast_and_added_once():
     """The demo's registration set-up, registrations and orders; its part of ``seed_demo``
     measured alone (on SQLite in the tests); a second ``seed_demo`` adds nothing."""
@@ -105,6 +120,7 @@ def test_demo_registration_is_complete_fast_and_added_once():
     check_set_up(demo)  # one seeding serves every check: it is the slow part
     check_registrations(demo)
     check_orders(demo)
+    check_desk(demo, context)
     before = counts()
     people = sorted(Registration.objects.values_list("email", "registration_type__name_en", "state"))
 

@@ -224,7 +224,7 @@ def test_forged_revoked_garbled_and_unknown_codes_get_the_very_same_answer(clien
     assert "Not a valid Flock code" in answers[0].content.decode()
 
 
-def test_check_in_staff_and_organizers_go_to_the_check_in_screen(registration, user_factory, conference):
+def test_check_in_staff_and_organizers_go_to_the_check_in_desk_with_the_code(registration, user_factory, conference):
     token = token_for(registration)
     for role, email in [(Role.CHECKIN, "desk@example.org"), (Role.ORGANIZER, "boss@example.org")]:
         client = Client()
@@ -233,7 +233,8 @@ def test_check_in_staff_and_organizers_go_to_the_check_in_screen(registration, u
         response = client.get(page(token))
 
         assert response.status_code == 302
-        assert response["Location"] == reverse("registration_codes:attendee", args=[registration.pk])
+        desk = reverse("checkin_desk:desk", args=[conference.pk])
+        assert response["Location"] == f"{desk}?code={token}"
 
 
 def test_check_in_staff_of_another_conference_see_the_public_page(registration, other_registration, user_factory):

@@ -1,0 +1,117 @@
+"""Check-in staff at the desk, in a real browser, on the demo conference.
+
+The demo's check-in staff logs in, opens the desk, finds an attendee by name and checks her in,
+scans her code again (typed as a handheld scanner does) and reads "already checked in at … at
+desk 2"; a forged code is "not a Flock code". The network then drops: the desk goes on scanning
+against the list it downloaded, queues the scan, and sends it when the network returns — the
+server records it once even when the queue is sent twice. The desk's decoder reads a QR code
+drawn from an image.
+"""
+
+import base64
+import io
+import re
+
+import pytest
+
+from cms.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+STAFF = "checkin@ncic2027.flock.example"
+
+
+def test_check_in_staff_search_check_in_rescan_and_scan_offline(page, demo_site, screenshot):
+    import qrcode
+    from playwright.sync_api import expect
+
+    from attendance.enums import RegistrationState
+    from attendance.models import CheckIn, Registration
+    from attendance.services.tokens import checkin_url, token_for
+    from cms.models import Conference
+
+    url = demo_site
+    conference = Conference.objects.get(slug="ncic2027")
+    waiting = (
+        Registration.objects.filter(conference=conference, state=RegistrationState.CONFIRMED, check_ins__isnull=True)
+        .exclude(name_zh="")
+        .order_by("pk")
+    )
+    first, second = waiting[0], waiting[1]
+
+    page.goto(url("/admin/login/"))
+    page.fill("input[name=username]", STAFF)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    page.goto(url("/admin/checkin/"))
+    expect(page).to_have_url(re.compile(rf"/admin/checkin/{conference.pk}/$"))
+    expect(page.locator("#desk-list")).to_contain_text("已于")  # the list is downloaded
+    expect(page.locator("#desk-total")).to_contain_text("6 /")
+    page.fill("#desk-name", "2号台")
+    page.locator("#desk-name").dispatch_event("change")
+
+    # Search by name, open the card, check in.
+    page.fill("#desk-query", first.name_zh)
+    page.locator(".flock-desk-result").first.click()
+    expect(page.locator(".flock-desk-banner")).to_have_text("尚未签到")
+    screenshot("01-found")
+    page.locator(".flock-desk-actions button", has_text="签到").click()
+    expect(page.locator(".flock-desk-banner")).to_have_text("已签到")
+    expect(page.locator(".flock-desk-person")).to_contain_text(first.name_zh)
+    expect(page.locator("#desk-total")).to_contain_text("7 /")
+    screenshot("02-checked-in")
+    assert CheckIn.objects.get(registration=first, undone_at__isnull=True).desk == "2号台"
+
+    # A handheld scanner types the code again: already checked in, at what time and desk.
+    page.fill("#desk-code", checkin_url(first))
+    page.press("#desk-code", "Enter")
+    expect(page.locator(".flock-desk-banner")).to_contain_text(re.compile(r"已于 \d\d:\d\d 在2号台签到"))
+    screenshot("03-already")
+    page.fill("#desk-code", token_for(first)[:-2] + "zz")
+    page.press("#desk-code", "Enter")
+    expect(page.locator(".flock-desk-banner")).to_have_text("不是 Flock 的二维码")
+    assert CheckIn.objects.filter(registration=first).count() == 1
+
+    # The network drops: scan against the downloaded list, queue, send when back.
+    page.context.set_offline(True)
+    page.fill("#desk-code", token_for(second))
+    page.press("#desk-code", "Enter")
+    expect(page.locator(".flock-desk-banner")).to_have_text("已签到")
+    expect(page.locator(".flock-desk-note")).to_contain_text("已排队")
+    expect(page.locator("#desk-network")).to_have_attribute("data-state", "offline")
+    screenshot("04-offline-queued")
+    assert not CheckIn.objects.filter(registration=second).exists()
+    page.context.set_offline(False)
+    page.evaluate("window.flockDesk.flush()")
+    expect(page.locator("#desk-queue")).to_have_text("")
+    stored = CheckIn.objects.get(registration=second)
+    assert stored.offline and stored.desk == "2号台"
+    page.evaluate(
+        "(scan) => fetch(JSON.parse(document.getElementById('desk-config').textContent).api.sync, {method: 'POST',"
+        " headers: {'Content-Type': 'application/json', 'X-CSRFToken': document.querySelector("
+        "'#flock-desk [name=csrfmiddlewaretoken]').value}, body: JSON.stringify({desk: '2号台', scans: [scan]})})",
+        {"scan_id": str(stored.scan_id), "token": token_for(second), "at": stored.checked_in_at.isoformat()},
+    )
+    assert CheckIn.objects.filter(registration=second).count() == 1
+
+    # The camera's decoder (jsQR where the browser has no BarcodeDetector) reads a QR image.
+    image = qrcode.make(checkin_url(first), box_size=6, border=4)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    data_url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    decoded = page.evaluate(
+        """async (source) => {
+            const image = new Image();
+            image.src = source;
+            await image.decode();
+            const canvas = document.createElement("canvas");
+            canvas.width = image.width; canvas.height = image.height;
+            const context = canvas.getContext("2d");
+            context.drawImage(image, 0, 0);
+            return window.flockDesk.decodeImageData(context.getImageData(0, 0, canvas.width, canvas.height));
+        }""",
+        data_url,
+    )
+    assert decoded == checkin_url(first)
+    screenshot("05-counts")
