@@ -45,6 +45,9 @@ bench: install system-packages
 	$(PY) bench/pages.py
 	$(PY) bench/webhooks.py
 	$(PY) bench/registration.py
+	$(PY) bench/submissions.py
+	$(PY) bench/assign.py
+	$(PY) bench/checkin.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var media static_collected
