@@ -3,6 +3,7 @@
 SCHEDULES = (
     # (task function, minutes between runs)
     ("attendance.tasks.task_sweep_wizard_uploads", 60),
+    ("attendance.tasks.task_sweep_print_batches", 24 * 60),
 )
 
 
@@ -11,6 +12,13 @@ def task_sweep_wizard_uploads():
     from attendance.wizards import sweep_wizard_uploads
 
     return sweep_wizard_uploads()
+
+
+def task_sweep_print_batches():
+    """Delete print jobs of letters and badges older than a week."""
+    from attendance.services.printing import sweep_print_batches
+
+    return sweep_print_batches()
 
 
 def ensure_schedules(**kwargs):

@@ -11,6 +11,7 @@ named by its code (``NCIC2027-R0001-letter.pdf``). Badges are printed for every 
 chosen, in code order.
 """
 
+import datetime
 import io
 import tempfile
 import zipfile
@@ -156,3 +157,23 @@ def _join_pdfs(storage, names, target):
         if content:
             writer.append(io.BytesIO(content))
     writer.write(target)
+
+
+KEPT_FOR = datetime.timedelta(days=7)
+
+
+def sweep_print_batches(*, now=None):
+    """Delete print jobs (and their files, parts included) older than ``KEPT_FOR``: letters and
+    badges are made again in seconds, and the files hold personal data. Returns how many."""
+    now = now or timezone.now()
+    old = list(PrintBatch.objects.filter(created_at__lt=now - KEPT_FOR))
+    for batch in old:
+        storage = PrintBatch._meta.get_field("file").storage
+        if batch.file:
+            batch.file.delete(save=False)
+        for index in range((batch.total + PER_RUN - 1) // PER_RUN):
+            name = _part_name(batch, index)
+            if storage.exists(name):
+                storage.delete(name)
+        batch.delete()
+    return len(old)

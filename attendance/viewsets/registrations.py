@@ -247,8 +247,23 @@ class RegistrationInspectView(ScopedInspectView):
             orders=orders,
             history=history,
             actions=self.actions(),
+            venue=self.venue(),
             **kwargs,
         )
+
+    def venue(self):
+        """Hotel, tours and check-in of the registration, with links to its badge and QR code."""
+        from attendance.booking_selectors import booked_summaries
+
+        registration = self.object
+        found = booked_summaries([registration.pk], registration.conference.time_zone).get(registration.pk, {})
+        return {
+            "hotel": found.get("hotel", ""),
+            "tours": found.get("tours", []),
+            "check_in": registration.check_ins.filter(undone_at__isnull=True).first(),
+            "code_url": reverse("registration_codes:attendee", args=[registration.pk]),
+            "badge_url": reverse("registration_print:badge", args=[registration.pk]),
+        }
 
 
 # --- The viewset ---------------------------------------------------------------------------------

@@ -247,6 +247,9 @@ def test_screen_shows_details_answers_files_order_and_history(client, organizer,
     assert reverse("registrations:answer_file", args=[registration.pk, answer.pk]) in html
     assert reverse("registrations:document", args=[registration.pk]) in html
     assert "Registration submitted" in html
+    assert reverse("registration_codes:attendee", args=[registration.pk]) in html
+    assert reverse("registration_print:badge", args=[registration.pk]) in html
+    assert response.context["venue"]["check_in"] is None and response.context["venue"]["hotel"] == ""
     assert [action["name"] for action in response.context["actions"]] == [
         "approve",
         "reject",

@@ -133,6 +133,28 @@ def test_many_badges_are_made_by_a_task_in_runs(
     assert reverse("registration_print:batch_status", args=[batch.pk]) in page
 
 
+def test_print_jobs_and_their_files_are_deleted_after_a_week(
+    desk, conference, li, crowd, monkeypatch, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from attendance.services import printing
+    from attendance.viewsets import badges
+
+    monkeypatch.setattr(badges, "BADGES_AT_ONCE", 4)
+    with django_capture_on_commit_callbacks(execute=True):
+        sheets(desk, conference, which="confirmed")
+    batch = PrintBatch.objects.get()
+    storage, name = batch.file.storage, batch.file.name
+    assert storage.exists(name)
+
+    assert printing.sweep_print_batches() == 0
+    assert printing.sweep_print_batches(now=timezone.now() + datetime.timedelta(days=8)) == 1
+    assert not PrintBatch.objects.exists() and not storage.exists(name)
+
+
 def test_sheets_for_a_type_or_a_list_of_codes(desk, conference, li, crowd, student):
     by_type = pdf_text(sheets(desk, conference, which="live", registration_type=student.pk).content)
     by_codes = pdf_text(sheets(desk, conference, which="confirmed", codes="ncic2027-r0001, NCIC2027-R0003").content)

@@ -241,3 +241,14 @@ def test_the_desk_and_the_letter_show_booked_rooms_and_tours(conference, desk, p
 
     text = pdf_text(render_letter_pdf(registration=people[0], language="zh-hans"))
     assert "国际饭店 · 大床房" in text and "黄浦江游船" in text
+
+
+def test_the_registration_screen_shows_the_check_in(conference, desk, people, user_factory):
+    scan_result = post(desk, api("scan", conference), {"token": token_for(people[0]), "desk": "Desk 7"}).json()
+    organizer = user_factory(email="boss@example.org")
+    grant_role(conference=conference, user=organizer, role=Role.ORGANIZER, notify=False)
+    client = Client()
+    client.force_login(organizer)
+    response = client.get(reverse("registrations:inspect", args=[people[0].pk]))
+    assert response.context["venue"]["check_in"].pk == scan_result["check_in"]["id"]
+    assert "Desk 7" in response.content.decode()
