@@ -5,7 +5,7 @@ Run from the project root: ``.venv/bin/python bench/assign.py``. In one run it
 1. recreates the PostgreSQL database ``flock_bench_assign`` and migrates it;
 2. generates one conference with ``TOPICS`` topics, ``SUBMISSIONS`` submitted submissions (each
    on a topic), ``REVIEWERS`` reviewers who accepted (each an expert of one to three topics) and
-   conflicts of interest between 1 % of all submission–reviewer pairs (as rows, the way the
+   conflicts of interest declared between 1 % of all submission–reviewer pairs (as rows, the way the
    assignment reads them);
 3. in a fresh process, runs the automatic assignment with k = ``K``
    (``reviewing.services.assignments.plan_automatic``: reading everything from the database, the
@@ -190,7 +190,7 @@ def generate():
                             conference.pk,
                             reviewers[int(reviewer_index)],
                             submission_id,
-                            ConflictSource.AFFILIATION,
+                            ConflictSource.REVIEWER,  # declared: detection keeps them
                             "",
                             now,
                         )

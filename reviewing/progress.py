@@ -135,15 +135,18 @@ def submission_rows(submissions, criteria):
     return rows
 
 
-def reviewers_with_load(conference):
-    """The conference's reviewers with ``assigned`` and ``done`` counts, their topics and groups."""
+def reviewers_with_load(conference, *, hidden=()):
+    """The conference's reviewers with ``assigned`` and ``done`` counts (leaving out the
+    submissions in ``hidden``), their topics and groups."""
+    shown = ~Q(assignments__submission_id__in=hidden) if hidden else None
+    submitted = Q(assignments__review__state=ReviewState.SUBMITTED)
     return (
         Reviewer.objects.filter(conference=conference)
         .select_related("user")
         .prefetch_related("topics", "groups")
         .annotate(
-            assigned=Count("assignments", distinct=True),
-            done=Count("assignments", filter=Q(assignments__review__state=ReviewState.SUBMITTED), distinct=True),
+            assigned=Count("assignments", filter=shown, distinct=True),
+            done=Count("assignments", filter=submitted & shown if shown else submitted, distinct=True),
         )
         .order_by("state", "user__email")
     )

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cms.models import User
-from reviewing.enums import ReviewerState
+from reviewing.enums import Outcome, ReviewerState
 from reviewing.models import Assignment, Conflict, DiscussionPost, Reviewer
 from reviewing.permissions import REVIEW_STAFF, is_chair
 from submissions.enums import SubmissionState
-from submissions.models import Submission
+from submissions.models import Author, Submission
 
 # The Wagtail group of everyone who reviews (``services.reviewers.reviewers_group``).
 REVIEWERS_GROUP = "Flock · Reviewers"
@@ -24,6 +24,23 @@ REVIEW_PERMISSION = "reviewing.review"
 HIDDEN_FROM_REVIEWERS = (SubmissionState.DRAFT, SubmissionState.WITHDRAWN)
 # Submissions that can be given to reviewers.
 REVIEWABLE_STATES = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW, SubmissionState.REVISION_REQUESTED)
+
+
+# A released "revision" decision is answered by the authors resubmitting: the submission is then
+# back in one of these states and is to be decided again.
+RESUBMITTED_STATES = (SubmissionState.SUBMITTED, SubmissionState.UNDER_REVIEW)
+
+
+def undecided(prefix=""):
+    """``Q`` of the submissions (reached through ``prefix``, e.g. ``"submission__"``) with no
+    pending or final decision: none recorded yet, or a released "revision" they were resubmitted
+    after."""
+    resubmitted = {
+        f"{prefix}decision__outcome": Outcome.REVISION,
+        f"{prefix}decision__released_at__isnull": False,
+        f"{prefix}state__in": RESUBMITTED_STATES,
+    }
+    return Q(**{f"{prefix}decision__isnull": True}) | Q(**resubmitted)
 
 
 def reviewable_submissions(conference, group=None):
@@ -45,17 +62,17 @@ def active_conflicts(conference):
 
 
 def conflicted_submission_ids(user, conference):
-    """Submissions of ``conference`` that ``user`` is in conflict with as one of its reviewers:
-    hidden from them everywhere, chair screens and exports included."""
-    return (
-        set(
-            Conflict.objects.filter(conference=conference, reviewer__user=user, dismissed_at__isnull=True).values_list(
-                "submission_id", flat=True
-            )
-        )
-        if getattr(user, "is_authenticated", False)
-        else set()
+    """Submissions of ``conference`` that ``user`` is in conflict with: as one of its reviewers
+    (an active conflict), or as its submitter or one of its authors (by address, whatever the
+    case). Hidden from them everywhere, chair screens, exports, imports and discussion included.
+    Two queries."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    as_reviewer = Conflict.objects.filter(conference=conference, reviewer__user=user, dismissed_at__isnull=True)
+    own = Submission.objects.filter(conference=conference).filter(
+        Q(submitter=user) | Q(pk__in=Author.objects.filter(email__iexact=user.email).values("submission_id"))
     )
+    return set(as_reviewer.values_list("submission_id", flat=True)) | set(own.values_list("pk", flat=True))
 
 
 def has_conflict(reviewer, submission):

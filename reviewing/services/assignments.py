@@ -21,41 +21,52 @@ from reviewing.selectors import (
     reviewable_submissions,
 )
 from reviewing.services import optimiser
+from reviewing.services.conflicts import detect_conflicts, detect_pair_conflicts
 
 
 def _check_pair(submission, reviewer):
+    """Refuse a pair that may not be made. The conflicts the data shows for the pair are
+    detected first (``detect_pair_conflicts``, a few queries), so that a new submission or a
+    changed affiliation is never given out before the chair runs the detection."""
     if reviewer.conference_id != submission.conference_id:
         raise NotReviewable(_("The reviewer and the submission belong to different conferences."))
     if submission.state not in REVIEWABLE_STATES:
         raise NotReviewable()
     if reviewer.state != ReviewerState.ACCEPTED:
         raise ReviewerNotActive()
+    detect_pair_conflicts(reviewer=reviewer, submission=submission)
     if has_conflict(reviewer, submission):
         raise ConflictOfInterest()
 
 
-@transaction.atomic
 def assign(*, submission, reviewer, by, method=AssignmentMethod.MANUAL, due_at=None):
     """Give ``submission`` to ``reviewer`` (an existing pair is returned unchanged).
 
     Raises ``NotReviewable``, ``ReviewerNotActive``, ``ConflictOfInterest``. Side effects: the
-    assignment, an audit entry on the submission."""
+    detected conflicts of the pair brought in step with the data (kept when the pair is then
+    refused, for the chair to see), the assignment, an audit entry on the submission."""
     _check_pair(submission, reviewer)
-    assignment, created = Assignment.objects.get_or_create(
-        submission=submission,
-        reviewer=reviewer,
-        defaults={"conference_id": submission.conference_id, "method": method, "due_at": due_at, "created_by": by},
-    )
-    if created:
-        log(instance=submission, action="flock.review.assign", user=by, data={"reviewer": reviewer.user.email})
+    with transaction.atomic():
+        assignment, created = Assignment.objects.get_or_create(
+            submission=submission,
+            reviewer=reviewer,
+            defaults={"conference_id": submission.conference_id, "method": method, "due_at": due_at, "created_by": by},
+        )
+        if created:
+            log(instance=submission, action="flock.review.assign", user=by, data={"reviewer": reviewer.user.email})
     return assignment
 
 
 @transaction.atomic
 def unassign(*, assignment, by):
     """Take a submission back from a reviewer (their draft review goes with it). Refused once the
-    review is submitted: it counts for the decision. Side effects: an audit entry on the
-    submission."""
+    review is submitted: it counts for the decision. The assignment row is locked first, so that
+    a review being submitted at the same moment is either seen here or never saved (``save_review``
+    takes the same lock). Side effects: the assignment and its draft deleted, an audit entry on
+    the submission."""
+    assignment = Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
+    if assignment is None:  # taken back meanwhile
+        return
     submission, email = assignment.submission, assignment.reviewer.user.email
     if Review.objects.filter(assignment=assignment, state=ReviewState.SUBMITTED).exists():
         raise ReviewError(_("%(email)s has submitted the review: it can no longer be taken back.") % {"email": email})
@@ -122,7 +133,9 @@ def plan_automatic(*, conference, per_submission, by, group=None):
     """A preview: ``per_submission`` reviewers for every submission open for review (of
     ``group``), from the active reviewers (of ``group``), keeping existing assignments, never a
     conflicted pair, loads as even as possible, experts preferred. Nothing is assigned until
-    ``apply_plan``; older unapplied plans of the conference are dropped."""
+    ``apply_plan``; older unapplied plans of the conference are dropped. Side effects: the
+    conflicts of the conference detected again first (``detect_conflicts``), the plan."""
+    detect_conflicts(conference=conference)
     problem, submission_ids, reviewer_ids = build_problem(
         conference=conference, per_submission=per_submission, group=group
     )
@@ -152,12 +165,15 @@ def plan_automatic(*, conference, per_submission, by, group=None):
 def apply_plan(*, plan, by, due_at=None):
     """Make the plan's assignments. Pairs that meanwhile became conflicted, or whose submission
     or reviewer is no longer open, are left out. Raises ``PlanOutdated`` when the plan was
-    applied or dropped. Side effects: the assignments, one audit entry per submission."""
+    applied or dropped. Side effects: the conflicts of the conference detected again first
+    (``detect_conflicts``: a pair that the data now shows conflicted is left out), the
+    assignments, an audit entry on the plan."""
     try:
         plan = AssignmentPlan.objects.select_for_update().get(pk=plan.pk, applied_at__isnull=True)
     except AssignmentPlan.DoesNotExist:
         raise PlanOutdated() from None
     conference = plan.conference
+    detect_conflicts(conference=conference)
     open_submissions = set(reviewable_submissions(conference).values_list("pk", flat=True))
     open_reviewers = set(active_reviewers(conference).values_list("pk", flat=True))
     blocked = set(active_conflicts(conference).values_list("submission_id", "reviewer_id"))

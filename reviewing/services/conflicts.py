@@ -9,20 +9,23 @@ Detected, between a reviewer and a submission (withdrawn ones aside):
   the conference together with one of its authors.
 
 ``detect_conflicts`` keeps the rows in step with the data: new ones are added, those that no
-longer hold are removed, and a dismissed one stays dismissed.
+longer hold are removed, and a dismissed one stays dismissed. ``detect_pair_conflicts`` does the
+same for one pair in a few queries, whatever the size of the conference: ``assign`` runs it, and
+the automatic assignment runs ``detect_conflicts`` before planning and before applying.
 """
 
 import re
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from reviewing.enums import DETECTED_SOURCES, PUBLIC_MAIL_DOMAINS, ConflictSource, ReviewState
 from reviewing.exceptions import ReviewError
-from reviewing.models import Assignment, Conflict, Reviewer
+from reviewing.models import Assignment, Conflict, Review, Reviewer
 from submissions.enums import SubmissionState
 from submissions.models import Author
 
@@ -38,16 +41,21 @@ def same_affiliation_key(affiliation):
     return PUNCTUATION.sub("", (affiliation or "").casefold())
 
 
-def detected_pairs(conference):
-    """``{(reviewer id, submission id): {sources}}`` of the conflicts the data shows."""
-    reviewers = list(
-        Reviewer.objects.filter(conference=conference).values_list("pk", "user__email", "user__affiliation")
+def detected_pairs(conference, *, reviewer=None, submission=None):
+    """``{(reviewer id, submission id): {sources}}`` of the conflicts the data shows. Given a
+    ``reviewer`` and a ``submission``, only what that pair needs is read, and only the entry of
+    that pair is complete."""
+    reviewers = Reviewer.objects.filter(conference=conference)
+    authors = Author.objects.filter(submission__conference=conference).exclude(
+        submission__state=SubmissionState.WITHDRAWN
     )
-    authors = list(
-        Author.objects.filter(submission__conference=conference)
-        .exclude(submission__state=SubmissionState.WITHDRAWN)
-        .values_list("submission_id", "email", "affiliation")
-    )
+    if reviewer is not None and submission is not None:
+        reviewers = reviewers.filter(pk=reviewer.pk)
+        # The submission's authors, and those of the reviewer's own submissions (co-authors).
+        own = Author.objects.filter(email__iexact=reviewer.user.email).values("submission_id")
+        authors = authors.filter(Q(submission=submission) | Q(submission__in=own))
+    reviewers = list(reviewers.values_list("pk", "user__email", "user__affiliation"))
+    authors = list(authors.values_list("submission_id", "email", "affiliation"))
     by_domain, by_affiliation, by_email = defaultdict(set), defaultdict(set), defaultdict(set)
     for submission_id, email, affiliation in authors:
         email = email.lower()
@@ -79,21 +87,35 @@ def detected_pairs(conference):
 def detect_conflicts(*, conference):
     """Bring the detected conflicts of ``conference`` in step with its data. Returns ``(added,
     removed)``. Side effects: conflict rows only (no audit entry: nothing a person did)."""
+    rows = Conflict.objects.filter(conference=conference)
+    return _bring_in_step(conference.pk, detected_pairs(conference), rows)
+
+
+@transaction.atomic
+def detect_pair_conflicts(*, reviewer, submission):
+    """``detect_conflicts`` for one reviewer and one submission of the same conference. Returns
+    ``(added, removed)``. Side effects: conflict rows of the pair only."""
+    pair = (reviewer.pk, submission.pk)
+    found = detected_pairs(submission.conference_id, reviewer=reviewer, submission=submission).get(pair, set())
+    rows = Conflict.objects.filter(reviewer=reviewer, submission=submission)
+    return _bring_in_step(submission.conference_id, {pair: found}, rows)
+
+
+def _bring_in_step(conference_id, pairs, rows):
+    """Make the detected conflicts among ``rows`` those of ``pairs`` (a dismissed one stays)."""
     wanted = {
         (reviewer_id, submission_id, source)
-        for (reviewer_id, submission_id), sources in detected_pairs(conference).items()
+        for (reviewer_id, submission_id), sources in pairs.items()
         for source in sources
     }
     existing = {
         (row[1], row[2], row[3]): row[0]
-        for row in Conflict.objects.filter(conference=conference, source__in=DETECTED_SOURCES).values_list(
-            "pk", "reviewer_id", "submission_id", "source"
-        )
+        for row in rows.filter(source__in=DETECTED_SOURCES).values_list("pk", "reviewer_id", "submission_id", "source")
     }
     stale = [pk for key, pk in existing.items() if key not in wanted]
     Conflict.objects.filter(pk__in=stale, dismissed_at__isnull=True).delete()
     new = [
-        Conflict(conference=conference, reviewer_id=reviewer_id, submission_id=submission_id, source=source)
+        Conflict(conference_id=conference_id, reviewer_id=reviewer_id, submission_id=submission_id, source=source)
         for reviewer_id, submission_id, source in wanted
         if (reviewer_id, submission_id, source) not in existing
     ]
@@ -119,11 +141,11 @@ def declare_conflict(*, reviewer, submission, source, by, note=""):
     )
     if created:
         log(instance=conflict, action="flock.review.conflict", user=by, data={"source": source})
-    pending = Assignment.objects.filter(reviewer=reviewer, submission=submission).exclude(
-        review__state=ReviewState.SUBMITTED
-    )
-    if pending.exists():
-        pending.delete()
+    # Locked, as ``save_review`` does: a review submitted at this moment is seen here, or waits.
+    assignment = Assignment.objects.select_for_update().filter(reviewer=reviewer, submission=submission).first()
+    submitted = Review.objects.filter(assignment=assignment, state=ReviewState.SUBMITTED)
+    if assignment is not None and not submitted.exists():
+        assignment.delete()
         log(instance=submission, action="flock.review.unassign", user=by, data={"reviewer": reviewer.user.email})
     return conflict
 

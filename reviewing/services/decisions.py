@@ -5,11 +5,14 @@ language, with the reviewers' comments meant for them.
 
 Two chairs deciding the same submission at the same moment: the submission row is locked, the
 second finds the first one's decision and is refused; changing a pending decision is explicit
-(``replace=True``). A released decision is final.
+(``replace=True``). A released decision is final, except a "revision" once the authors have
+resubmitted: the submission is then decided again, and the new decision takes its place.
 """
 
+from types import SimpleNamespace
+
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -18,7 +21,7 @@ from cms.services.mail import send_templated_mail
 from reviewing.enums import Outcome, ReviewState
 from reviewing.exceptions import ReviewError
 from reviewing.models import Decision, Review
-from reviewing.selectors import REVIEWABLE_STATES
+from reviewing.selectors import RESUBMITTED_STATES, REVIEWABLE_STATES
 from submissions.enums import PresentationType, SubmissionState
 from submissions.models import Submission
 from submissions.services import decisions as submission_decisions
@@ -33,8 +36,9 @@ class DecisionTaken(ReviewError):
 def record_decision(*, submission, outcome, by, note="", replace=False):
     """A pending decision on ``submission``. Refused for a submission that is not open for review
     (a draft, withdrawn, or decided), for a revision of a submission not under review, and when
-    a decision exists already (unless ``replace`` and it is still pending). Side effects: the
-    decision, an audit entry on the submission."""
+    a decision exists already (unless ``replace`` and it is still pending, or it is ``reopened``).
+    Side effects: the decision
+    (a replaced one overwritten, pending again), an audit entry on the submission."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     outcome = Outcome(outcome)
     if submission.state not in REVIEWABLE_STATES:
@@ -45,7 +49,7 @@ def record_decision(*, submission, outcome, by, note="", replace=False):
     if outcome == Outcome.REVISION and submission.state == SubmissionState.REVISION_REQUESTED:
         raise ReviewError(_("A revision was already asked for; decide once the authors have resubmitted."))
     existing = Decision.objects.filter(submission=submission).first()
-    if existing is not None and (existing.released_at is not None or not replace):
+    if existing is not None and not _replaceable(existing, submission, replace):
         raise DecisionTaken(
             _("%(person)s recorded “%(outcome)s” for this submission at %(time)s.")
             % {
@@ -56,27 +60,59 @@ def record_decision(*, submission, outcome, by, note="", replace=False):
         )
     decision, _created = Decision.objects.update_or_create(
         submission=submission,
-        defaults={"outcome": outcome, "note_to_authors": note.strip(), "decided_by": by, "decided_at": timezone.now()},
+        defaults={
+            "outcome": outcome,
+            "note_to_authors": note.strip(),
+            "decided_by": by,
+            "decided_at": timezone.now(),
+            "released_at": None,
+        },
     )
     log(instance=submission, action="flock.review.decide", user=by, data={"outcome": outcome})
     return decision
 
 
+def reopened(decision, submission):
+    """Whether ``decision`` is a released "revision" that the authors have answered by
+    resubmitting ``submission``: it is then decided again, the new decision taking its place."""
+    released_revision = decision.released_at is not None and decision.outcome == Outcome.REVISION
+    return released_revision and submission.state in RESUBMITTED_STATES
+
+
+def _replaceable(existing, submission, replace):
+    return replace if existing.released_at is None else reopened(existing, submission)
+
+
 def comments_for_authors(submission):
-    """The submitted reviews' comments to the authors, in a fixed order, without their authors."""
+    """The submitted reviews' comments to the authors, in a fixed order, without their authors
+    (none for a submission not saved: the stand-in of a wording's preview)."""
+    if submission.pk is None:
+        return []
     reviews = Review.objects.filter(assignment__submission=submission, state=ReviewState.SUBMITTED)
     return [text for text in reviews.order_by("pk").values_list("comments_to_authors", flat=True) if text.strip()]
 
 
-def decision_mail_context(decision, submission=None):
-    """The placeholders of the decision mail (``reviewing.decision``)."""
+def decision_mail_context(decision, submission=None, *, language):
+    """The placeholders of the decision mail (``reviewing.decision``) as plain values in
+    ``language``: exactly what its built-in wording uses, so that a conference's own wording
+    (a template a chair writes) reaches nothing else of the submission, its people or the
+    conference. ``conference`` stands in for the instance the mail engine would add."""
     submission = submission or decision.submission
-    return {
-        "submission": submission,
-        "decision": decision,
-        "comments": comments_for_authors(submission),
-        "submission_url": submission_url(submission),
-    }
+    conference = submission.conference
+    with translation.override(language):
+        return {
+            "conference": SimpleNamespace(
+                name=conference.name, acronym=conference.acronym, contact_email=conference.contact_email
+            ),
+            "submission": SimpleNamespace(code=submission.code, title=submission.title),
+            "decision": SimpleNamespace(
+                outcome=str(decision.outcome),
+                note_to_authors=decision.note_to_authors,
+                get_outcome_display=decision.get_outcome_display(),
+            ),
+            "comments": comments_for_authors(submission),
+            "submission_url": submission_url(submission),
+        }
 
 
 def _apply(submission, outcome, by):
@@ -106,7 +142,7 @@ def release_decision(*, decision, by):
     submission = _apply(decision.submission, decision.outcome, by)
     decision.released_at = timezone.now()
     decision.save(update_fields=["released_at"])
-    context = decision_mail_context(decision, submission)
+    context = decision_mail_context(decision, submission, language=submission.language)
     for person in recipients(submission):
         send_templated_mail(
             key="reviewing.decision",

@@ -13,7 +13,7 @@ from django.utils import timezone
 from cms.services.mail import send_templated_mail
 from reviewing.enums import ReviewerState, ReviewState
 from reviewing.models import Assignment, Conflict
-from reviewing.selectors import HIDDEN_FROM_REVIEWERS
+from reviewing.selectors import HIDDEN_FROM_REVIEWERS, undecided
 
 EVERY = datetime.timedelta(days=1)
 
@@ -28,7 +28,7 @@ def overdue_assignments(at=None):
         .filter(~Exists(conflicted))
         .exclude(review__state=ReviewState.SUBMITTED)
         .exclude(submission__state__in=HIDDEN_FROM_REVIEWERS)
-        .filter(submission__decision__isnull=True)
+        .filter(undecided("submission__"))
         .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=at - EVERY))
         .select_related("submission__conference", "reviewer__user")
         .order_by("reviewer_id", "due_at")

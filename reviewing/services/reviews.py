@@ -16,7 +16,7 @@ from wagtail.log_actions import log
 
 from reviewing.enums import Recommendation, ReviewState
 from reviewing.exceptions import ReviewError
-from reviewing.models import Criterion, Review, ReviewForm, Score
+from reviewing.models import Assignment, Criterion, Review, ReviewForm, Score
 from submissions.enums import FileKind, Phase
 
 DEFAULT_CRITERIA = (
@@ -55,7 +55,7 @@ def _clean(form, criteria, scores, recommendation, confidence, submit):
                 errors[f"score_{criterion.pk}"] = _("Please give a score.")
             continue
         text = str(raw).strip()
-        value = int(text) if text.lstrip("-").isdigit() else None
+        value = int(text) if text.isascii() and text.lstrip("-").isdigit() else None
         if value is None or not criterion.scale_min <= value <= criterion.scale_max:
             errors[f"score_{criterion.pk}"] = _("Give a whole number from %(low)d to %(high)d.") % {
                 "low": criterion.scale_min,
@@ -93,12 +93,16 @@ def save_review(
     recommendation and the confidence are then required). A submitted review can be edited (it
     stays submitted) until the chair closes reviewing of its phase or the final decision.
 
-    Raises ``PermissionDenied`` (not the assignment's reviewer), ``ReviewError`` (closed),
-    ``ValidationError`` keyed ``score_<criterion id>``, ``recommendation``, ``confidence``.
+    Raises ``PermissionDenied`` (not the assignment's reviewer), ``ReviewError`` (closed, or the
+    assignment taken back meanwhile), ``ValidationError`` keyed ``score_<criterion id>``,
+    ``recommendation``, ``confidence``. The assignment row is locked first, as ``unassign`` and
+    ``declare_conflict`` lock it: a review is never submitted into an assignment being taken back.
     Side effects: the review and its scores, an audit entry on the review.
     """
     if assignment.reviewer.user_id != getattr(user, "pk", None):
         raise PermissionDenied
+    if not Assignment.objects.select_for_update().filter(pk=assignment.pk).exists():
+        raise ReviewError(_("This submission is no longer assigned to you."))
     submission = assignment.submission
     if submission.is_final:
         raise ReviewError(_("The final decision has been made: reviews can no longer change."))

@@ -19,6 +19,8 @@ from reviewing.permissions import chaired_conference
 from reviewing.services.forms import update_criteria
 from reviewing.services.reviews import close_reviewing, reopen_reviewing, review_form_for
 
+# The largest ``Criterion.sort_order`` (a ``PositiveIntegerField``) every database stores.
+MAX_ORDER = 2_147_483_647
 FIELDS = ("label_zh", "label_en", "help_zh", "help_en", "scale_min", "scale_max", "weight", "sort_order")
 
 
@@ -33,7 +35,9 @@ class CriterionForm(forms.Form):
     scale_min = forms.IntegerField(label=gettext_lazy("lowest score"), initial=1, min_value=-1000, max_value=1000)
     scale_max = forms.IntegerField(label=gettext_lazy("highest score"), initial=5, min_value=-1000, max_value=1000)
     weight = forms.DecimalField(label=gettext_lazy("weight"), initial=1, max_digits=5, decimal_places=2)
-    sort_order = forms.IntegerField(label=gettext_lazy("order of display"), min_value=0, required=False)
+    sort_order = forms.IntegerField(
+        label=gettext_lazy("order of display"), min_value=0, max_value=MAX_ORDER, required=False
+    )
 
 
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, can_delete=True, max_num=50, validate_max=True)

@@ -1,8 +1,8 @@
 """Importing assignments from XLSX or CSV (the shape of ``cms.admin_import``): upload, a preview
 of every row with its errors, confirm. Confirming assigns the rows the preview showed as valid,
 through ``assign`` in one transaction; if one of them fails meanwhile nothing is assigned and the
-preview is shown again with the reason. Rows with errors are left out; nothing is written before
-the chair confirms."""
+preview is shown again with the reason. Rows with errors are left out; nothing is assigned before
+the chair confirms (the conflicts of interest the data shows are detected for the preview)."""
 
 import uuid
 
@@ -24,6 +24,7 @@ from reviewing.permissions import chaired_conference
 from reviewing.resources import IMPORT_COLUMNS, ImportRow, MissingColumns, check_rows
 from reviewing.selectors import conflicted_submission_ids
 from reviewing.services.assignments import assign
+from reviewing.services.conflicts import detect_conflicts
 
 
 class AssignmentImportView(WagtailAdminTemplateMixin, FormView):
@@ -54,6 +55,9 @@ class AssignmentImportView(WagtailAdminTemplateMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def check(self, dataset):
+        # Detected first, so that the preview marks every conflict the data shows (``assign``
+        # would refuse it, and the whole file with it, only when confirming).
+        detect_conflicts(conference=self.conference)
         return check_rows(
             dataset, conference=self.conference, hidden=conflicted_submission_ids(self.request.user, self.conference)
         )

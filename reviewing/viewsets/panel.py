@@ -242,7 +242,10 @@ class PaperView(View):
 
 def anonymous_pdf(paper):
     """The PDF without its document information and XMP metadata (author, creator, title…), or
-    ``None`` when it cannot be rewritten (encrypted or damaged): it is then served as it is."""
+    ``None`` when it cannot be rewritten (encrypted or damaged): it is then served as it is.
+
+    The XMP streams of the catalogue and of each page are unlinked, then every object no longer
+    referenced is dropped: pypdf would otherwise still write the orphaned streams."""
     import pypdf
 
     try:
@@ -252,8 +255,10 @@ def anonymous_pdf(paper):
                 return None
             writer = pypdf.PdfWriter(clone_from=reader)
         writer.metadata = None
-        if "/Metadata" in writer.root_object:
-            del writer.root_object["/Metadata"]
+        for holder in (writer.root_object, *writer.pages):
+            if "/Metadata" in holder:
+                del holder["/Metadata"]
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         output = io.BytesIO()
         writer.write(output)
     except (pypdf.errors.PyPdfError, ValueError, KeyError, OSError):

@@ -33,7 +33,7 @@ class ExportView(View):
             raise Http404
         group = None
         if request.GET.get("group"):
-            if not request.GET["group"].isdigit():
+            if not (request.GET["group"].isascii() and request.GET["group"].isdigit()):
                 raise Http404
             group = get_object_or_404(ReviewerGroup, conference=conference, pk=request.GET["group"])
         title, build = SHEETS[kind]

@@ -760,7 +760,7 @@ def test_no_type_set_up_yet_says_so(wizard):
     assert nothing_saved()
 
 
-def test_the_sweep_of_abandoned_uploads_is_scheduled_once(db):
+def test_the_sweeps_of_abandoned_uploads_and_old_print_jobs_are_scheduled_once(db):
     from django_q.models import Schedule
 
     from attendance.tasks import SCHEDULES, ensure_schedules
@@ -770,10 +770,15 @@ def test_the_sweep_of_abandoned_uploads_is_scheduled_once(db):
     Schedule.objects.filter(func="attendance.tasks.task_sweep_wizard_uploads").update(minutes=30)
     ensure_schedules()
 
-    assert list(Schedule.objects.filter(func__startswith="attendance.").values_list("func", "minutes")) == [
-        ("attendance.tasks.task_sweep_wizard_uploads", 30)
+    schedules = Schedule.objects.filter(func__startswith="attendance.tasks.").order_by("func")
+    assert list(schedules.values_list("func", "minutes")) == [
+        ("attendance.tasks.task_sweep_print_batches", 24 * 60),
+        ("attendance.tasks.task_sweep_wizard_uploads", 30),  # the operator's change is kept
     ]
-    assert SCHEDULES == (("attendance.tasks.task_sweep_wizard_uploads", 60),)
+    assert SCHEDULES == (
+        ("attendance.tasks.task_sweep_wizard_uploads", 60),
+        ("attendance.tasks.task_sweep_print_batches", 24 * 60),
+    )
 
 
 def test_the_scheduled_sweep_deletes_abandoned_uploads(wizard, student, monkeypatch):

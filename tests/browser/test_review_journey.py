@@ -1,8 +1,8 @@
 """Review from invitation to released decision, in a real browser: the demo's review chair works
 in Chinese, the new reviewer in English.
 
-The chair invites a reviewer by mail; the reviewer opens the link, chooses a password and
-accepts, and lands in the reviewer's panel; the chair gives her a submission under review with a
+The chair invites a reviewer by mail; the reviewer opens the link and accepts, chooses a password
+through the link of the accounts' mail that follows, logs in and lands in the reviewer's panel; the chair gives her a submission under review with a
 due date; she reads it (double-blind: no author's name anywhere), saves a draft, then submits her
 review; the chair sees the scores, records a decision, releases it, and the authors get the mail
 with her comments.
@@ -78,7 +78,7 @@ def test_a_reviewer_in_english_and_a_chair_in_chinese_from_invitation_to_release
     link = sorted(links, key=len)[0]  # the page; the others ask for an answer (?answer=…)
     assert "/en/" in link
 
-    # The reviewer, in another browser: the link, a password, accept, the panel.
+    # The reviewer, in another browser: the link, accept, the password mail, log in, the panel.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     reviewer_page = context.new_page()
     reviewer_page.set_default_timeout(15000)
@@ -86,10 +86,23 @@ def test_a_reviewer_in_english_and_a_chair_in_chinese_from_invitation_to_release
         reviewer_page.goto(url(re.sub(r"^https?://[^/]+", "", link)))
         expect(reviewer_page.locator("h1.page-title")).to_have_text("Invitation to review")
         reviewer_shot(reviewer_page, "03-reviewer-invitation")
-        password_fields = reviewer_page.locator("form[data-answer-form=accept] input[type=password]")
-        password_fields.nth(0).fill(PASSWORD)
-        password_fields.nth(1).fill(PASSWORD)
+        expect(reviewer_page.locator("form[data-answer-form=accept] input[type=password]")).to_have_count(0)
         reviewer_page.locator("form[data-answer-form=accept] button[type=submit]").click()
+        expect(reviewer_page.locator("[data-check-mailbox]")).to_contain_text("check your mailbox")
+        [reset_link] = [
+            link
+            for message in mail.outbox
+            if message.to == [REVIEWER]
+            for link in re.findall(r"https?://\S+/_account/password/reset/\S+", message.body)
+        ]
+        reviewer_page.goto(url(re.sub(r"^https?://[^/]+", "", reset_link)))
+        reviewer_page.fill("input[name=new_password1]", PASSWORD)
+        reviewer_page.fill("input[name=new_password2]", PASSWORD)
+        reviewer_page.locator(".account-form button[type=submit]").click()
+        expect(reviewer_page).to_have_url(re.compile(r"/en/_account/login/\?"))
+        reviewer_page.fill("input[name=email]", REVIEWER)
+        reviewer_page.fill("input[name=password]", PASSWORD)
+        reviewer_page.locator(".account-form button[type=submit]").click()
         expect(reviewer_page).to_have_url(re.compile(r"/admin/reviews/mine/$"))
         expect(reviewer_page.locator("main")).to_contain_text("No submissions are assigned to you yet.")
 

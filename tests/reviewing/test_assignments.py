@@ -114,3 +114,26 @@ def test_detected_conflicts_block_the_automatic_plan(make_reviewer, make_submiss
 
     assert pairs(conference) == {(submission.pk, other.pk)}
     assert reviewer.pk not in {r for _s, r in pairs(conference)}
+
+
+def test_assigning_by_hand_detects_the_pairs_conflict_first_and_a_dismissed_one_stays_dismissed(
+    make_reviewer, make_submission, chair
+):
+    from reviewing.models import Conflict
+    from reviewing.services.conflicts import dismiss_conflict
+
+    colleague = make_reviewer("chen@zju.example.edu.cn")
+    coauthor = make_reviewer("rossi@polimi.example.it")
+    paper = make_submission([("wang@zju.example.edu.cn", "浙江大学"), ("li@pku.example.edu.cn", "北京大学")])
+    make_submission([("rossi@polimi.example.it", "Politecnico"), ("li@pku.example.edu.cn", "北京大学")])
+
+    refused = []
+    for reviewer in (colleague, coauthor):
+        with pytest.raises(ConflictOfInterest):
+            assign(submission=paper, reviewer=reviewer, by=chair)
+        refused.append(Conflict.objects.get(reviewer=reviewer, submission=paper))
+    dismiss_conflict(conflict=refused[0], by=chair)
+    made = assign(submission=paper, reviewer=colleague, by=chair)
+
+    assert [conflict.source for conflict in refused] == [ConflictSource.EMAIL_DOMAIN, ConflictSource.COAUTHOR]
+    assert pairs(paper.conference) == {(paper.pk, colleague.pk)} and made.reviewer == colleague

@@ -16,7 +16,7 @@ from reviewing.services.assignments import assign
 from reviewing.services.decisions import DecisionTaken, record_decision, release_decision, release_decisions
 from reviewing.services.reviews import review_form_for, save_review
 from submissions.enums import SubmissionState
-from submissions.services.submitting import withdraw_submission
+from submissions.services.submitting import submit_submission, withdraw_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +79,26 @@ def test_a_revision_of_a_submitted_paper_goes_through_review(reviewed, chair):
 
     reviewed.refresh_from_db()
     assert reviewed.state == SubmissionState.REVISION_REQUESTED
+
+
+def test_a_released_revision_is_decided_again_once_resubmitted(reviewed, chair):
+    from tests.reviewing.test_chair import admin_client, url
+
+    revision = record_decision(submission=reviewed, outcome=Outcome.REVISION, by=chair)
+    release_decision(decision=revision, by=chair)
+    reviewed.refresh_from_db()
+    with pytest.raises(DecisionTaken):  # the authors have not resubmitted yet
+        record_decision(submission=reviewed, outcome=Outcome.ACCEPT_ORAL, by=chair)
+    submit_submission(submission=reviewed, user=reviewed.submitter)
+    page = admin_client(chair).get(url("submission", reviewed.conference, reviewed.pk)).content.decode()
+
+    again = record_decision(submission=reviewed, outcome=Outcome.ACCEPT_POSTER, by=chair)
+    release_decision(decision=again, by=chair)
+
+    assert 'name="action" value="decide"' in page
+    assert (again.pk, again.outcome) == (revision.pk, Outcome.ACCEPT_POSTER)
+    reviewed.refresh_from_db()
+    assert reviewed.state == SubmissionState.ACCEPTED_POSTER
 
 
 def test_a_withdrawn_submission_cannot_be_decided(reviewed, chair):

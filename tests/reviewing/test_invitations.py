@@ -1,13 +1,12 @@
 """Invitations to review: the mail in the reviewer's language with working links, the page where
-the person accepts (setting a password when staff opened their account, else logging in) or
-declines and may change their mind, and links that do not work (forged, or of an invitation
-sent again since): 404, nothing changes."""
+the person accepts (then chooses a password through the accounts' own mail when staff opened
+their account, else logs in) or declines and may change their mind, and links that do not work
+(forged, or of an invitation sent again since): 404, nothing changes."""
 
 import re
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.test import Client
 from wagtail.models import ModelLogEntry
 
@@ -78,7 +77,12 @@ def test_the_invitation_is_mailed_in_each_reviewers_language_with_working_links(
     assert sorted(entries.values_list("data__email", flat=True)) == ["grace@example.org", "zhang.wei@example.org"]
 
 
-def test_a_new_person_sets_a_password_accepts_and_lands_on_the_panel(
+def reset_link_in(body):
+    """The address of the password link in an accounts mail (its site is the page's host)."""
+    return re.search(r"https?://[^/\s]+(/\S+/_account/password/reset/\S+)", body).group(1)
+
+
+def test_a_new_person_accepts_chooses_a_password_from_the_accounts_mail_and_lands_on_the_panel(
     invite, mailoutbox, django_capture_on_commit_callbacks, chair
 ):
     reviewer = invite("new.reviewer@example.org", language="en", existing=False)
@@ -88,12 +92,23 @@ def test_a_new_person_sets_a_password_accepts_and_lands_on_the_panel(
     client = Client()
 
     page = client.get(accept_link).content.decode()
-    response = client.post(
-        accept_link, {"answer": "accept", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = client.post(accept_link, {"answer": "accept"}, follow=True)
+    reset_link = reset_link_in(mailoutbox[1].body)
+    chosen = client.post(reset_link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    logged_in = client.post(chosen["Location"], {"email": "new.reviewer@example.org", "password": NEW_PASSWORD})
 
-    assert 'name="new_password1"' in page
-    assert response.status_code == 302 and response["Location"] == PANEL
+    assert 'name="new_password1"' not in page and "we send you an email with a link to choose" in page
+    assert accepted.status_code == 200 and "data-check-mailbox" in accepted.content.decode()
+    assert [m.to for m in mailoutbox] == [["new.reviewer@example.org"], ["new.reviewer@example.org"]]
+    reset_log = EmailLog.objects.get(template_key="accounts.password_reset")
+    assert reset_log.conference is None and reset_log.recipient == "new.reviewer@example.org"
+    assert reset_link.startswith("/en/_account/password/reset/")
+    assert (
+        chosen["Location"].startswith("/en/_account/login/")
+        and "next=%2Fadmin%2Freviews%2Fmine%2F" in chosen["Location"]
+    )
+    assert logged_in["Location"] == PANEL
     user = User.objects.get(email="new.reviewer@example.org")
     reviewer.refresh_from_db()
     assert user.is_active and user.check_password(NEW_PASSWORD) and user.email_confirmation.is_confirmed
@@ -103,18 +118,23 @@ def test_a_new_person_sets_a_password_accepts_and_lands_on_the_panel(
     assert panel.status_code == 200 and panel.context["assignments"] == []
 
 
-def test_a_new_person_with_mismatched_passwords_changes_nothing(invite):
+def test_the_invitation_page_never_sets_a_password_nor_logs_in(invite, mailoutbox, django_capture_on_commit_callbacks):
     reviewer = invite("new.reviewer@example.org", existing=False)
+    client = Client()
 
-    response = Client().post(
-        page_url(reviewer), {"answer": "accept", "new_password1": NEW_PASSWORD, "new_password2": "Other-pass-2027"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            page_url(reviewer), {"answer": "accept", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+        )
 
-    assert response.status_code == 200 and 'name="new_password2"' in response.content.decode()
+    assert response.status_code == 302 and response["Location"] == page_url(reviewer)
     reviewer.refresh_from_db()
-    assert reviewer.state == ReviewerState.INVITED
+    assert reviewer.state == ReviewerState.ACCEPTED
     assert not reviewer.user.is_active and not reviewer.user.has_usable_password()
-    assert not Group.objects.filter(name=REVIEWERS_GROUP, user=reviewer.user).exists()
+    assert "_auth_user_id" not in client.session
+    assert [(m.to, m.extra_headers["X-Flock-Message"]) for m in mailoutbox] == [
+        (["new.reviewer@example.org"], "accounts.password_reset")
+    ]
 
 
 def test_an_existing_person_logged_out_accepts_then_logs_in_to_the_panel(invite):

@@ -24,8 +24,8 @@ def test_overdue_reviews_are_reminded_once_a_day(
     reviewer.user.preferred_language = "en"
     reviewer.user.save()
     done_reviewer = make_reviewer("done@example.org")
-    overdue = [make_submission([(f"a{n}@example.org", "")], title=f"逾期{n}") for n in range(2)]
-    decided = make_submission([("d@example.org", "")])
+    overdue = [make_submission([(f"a{n}@authors.example.net", "")], title=f"逾期{n}") for n in range(2)]
+    decided = make_submission([("d@authors.example.net", "")])
     for submission in [*overdue, decided]:
         assign(submission=submission, reviewer=reviewer, by=chair, due_at=late)
     finished = assign(submission=overdue[0], reviewer=done_reviewer, by=chair, due_at=late)
@@ -40,7 +40,7 @@ def test_overdue_reviews_are_reminded_once_a_day(
     )
     record_decision(submission=decided, outcome=Outcome.REJECT, by=chair)
     assign(
-        submission=make_submission([("n@example.org", "")]),
+        submission=make_submission([("n@authors.example.net", "")]),
         reviewer=reviewer,
         by=chair,
         due_at=timezone.now() + datetime.timedelta(days=3),
@@ -67,8 +67,8 @@ def test_a_conflicted_assignment_is_never_reminded(
 
     late = timezone.now() - datetime.timedelta(hours=2)
     reviewer = make_reviewer("torn@example.org")
-    hidden = make_submission([("h@example.org", "")], title="回避的稿件")
-    shown = make_submission([("s@example.org", "")], title="应审的稿件")
+    hidden = make_submission([("h@authors.example.net", "")], title="回避的稿件")
+    shown = make_submission([("s@authors.example.net", "")], title="应审的稿件")
     assign(submission=hidden, reviewer=reviewer, by=chair, due_at=late)
     assign(submission=shown, reviewer=reviewer, by=chair, due_at=late)
     declare_conflict(reviewer=reviewer, submission=hidden, source=ConflictSource.REVIEWER, by=reviewer.user)

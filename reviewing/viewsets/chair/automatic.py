@@ -20,6 +20,13 @@ from submissions.models import Submission
 SHOWN_PAIRS = 500
 
 
+def due_form(data=None):
+    """The due date of a plan's assignments (``AssignForm`` without its reviewers)."""
+    form = AssignForm(data, reviewers=Reviewer.objects.none())
+    del form.fields["reviewers"]
+    return form
+
+
 class AutomaticView(ChairScreen):
     template_name = "reviewing/chair/automatic.html"
     page_title = gettext_lazy("Automatic assignment")
@@ -59,11 +66,11 @@ class PlanView(ChairScreen):
                 plan.delete()
                 messages.success(request, _("The plan is dropped; nothing was assigned."))
             return self.back("review_chair:automatic")
-        form = AssignForm(request.POST, reviewers=Reviewer.objects.none())
-        form.fields["reviewers"].required = False
-        due_at = end_of_day(form.cleaned_data["due"], self.conference) if form.is_valid() else None
+        form = due_form(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(plan=plan, due_form=form), status=400)
         try:
-            made = apply_plan(plan=plan, by=request.user, due_at=due_at)
+            made = apply_plan(plan=plan, by=request.user, due_at=end_of_day(form.cleaned_data["due"], self.conference))
         except FlockError as error:
             messages.error(request, str(error.message))
             return self.back("review_chair:automatic")
@@ -73,7 +80,8 @@ class PlanView(ChairScreen):
         return self.back("review_chair:overview")
 
     def get_context_data(self, plan, **kwargs):
-        pairs = plan.pairs
+        # The pairs of submissions the chair is in conflict with are not shown (nor counted).
+        pairs = [pair for pair in plan.pairs if pair[0] not in self.hidden]
         submission_ids = {s for s, _r in pairs[:SHOWN_PAIRS]}
         reviewer_ids = {r for _s, r in pairs}
         codes = dict(Submission.objects.filter(pk__in=submission_ids).values_list("pk", "code"))
@@ -86,11 +94,11 @@ class PlanView(ChairScreen):
             key=lambda item: (-item[1], item[0].user.email),
         )
         shown = [(codes.get(s, "?"), reviewers.get(r)) for s, r in pairs[:SHOWN_PAIRS]]
+        kwargs.setdefault("due_form", due_form())
         return super().get_context_data(
             plan=plan,
             loads=loads,
             shown=sorted(shown, key=lambda pair: pair[0]),
             hidden_pairs=max(0, len(pairs) - SHOWN_PAIRS),
-            due_form=AssignForm(reviewers=Reviewer.objects.none()),
             **kwargs,
         )

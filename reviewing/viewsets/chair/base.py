@@ -24,6 +24,18 @@ TABS = (
 )
 
 
+def posted_pk(value):
+    """The primary key in ``value``, text from GET or POST: an int, or 0 (matches no row, so
+    ``get_object_or_404`` answers 404 rather than a 500 for ``"abc"``)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and value.isascii() and len(value) < 19 else 0
+
+
+def posted_pks(values):
+    """The primary keys among ``values`` (a ``getlist``), leaving out what is not one."""
+    return [pk for pk in map(posted_pk, values) if pk]
+
+
 def chairs_any(user):
     if not (getattr(user, "is_authenticated", False) and user.is_active):
         return False

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from reviewing.models import Decision
 from reviewing.services.decisions import release_decisions
-from reviewing.viewsets.chair.base import ChairScreen
+from reviewing.viewsets.chair.base import ChairScreen, posted_pks
 
 
 class DecisionsView(ChairScreen):
@@ -25,7 +25,7 @@ class DecisionsView(ChairScreen):
     def post(self, request, *args, **kwargs):
         pending = self.decisions().filter(released_at__isnull=True)
         if "all" not in request.POST:
-            ids = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
+            ids = posted_pks(request.POST.getlist("selected"))
             pending = pending.filter(pk__in=ids)
         released, refused = release_decisions(decisions=list(pending), by=request.user)
         messages.success(

@@ -18,13 +18,13 @@ from cms.exceptions import FlockError
 from reviewing.enums import ConflictSource, Outcome
 from reviewing.models import Assignment, Conflict, Decision, Reviewer, ReviewerGroup
 from reviewing.progress import CHAIR_STATES, chair_submissions, criteria_by_phase, submission_rows
-from reviewing.selectors import active_reviewers
+from reviewing.selectors import active_reviewers, undecided
 from reviewing.services.assignments import assign, assign_in_bulk, unassign
 from reviewing.services.conflicts import declare_conflict
-from reviewing.services.decisions import record_decision, release_decision, release_decisions
+from reviewing.services.decisions import record_decision, release_decision, release_decisions, reopened
 from reviewing.services.reviewers import place_in_group
 from reviewing.services.reviews import aggregate, review_score
-from reviewing.viewsets.chair.base import ChairScreen
+from reviewing.viewsets.chair.base import ChairScreen, posted_pk, posted_pks
 from reviewing.viewsets.chair.forms import AssignForm, DecisionForm
 from reviewing.viewsets.discussion import discussion_context
 from submissions.enums import SubmissionState
@@ -63,7 +63,7 @@ class SubmissionsView(ChairScreen):
         group = params.get("group", "")
         if group == "none":
             submissions = submissions.filter(review_group_placement__isnull=True)
-        elif group.isdigit():
+        elif group.isascii() and group.isdigit():
             submissions = submissions.filter(review_group_placement__group_id=int(group))
         if params.get("state") in CHAIR_STATES:
             submissions = submissions.filter(state=params["state"])
@@ -73,7 +73,7 @@ class SubmissionsView(ChairScreen):
             )
         flag = params.get("flag")
         if flag == "undecided":
-            submissions = submissions.filter(decision__isnull=True)
+            submissions = submissions.filter(undecided())
         elif flag == "pending":
             submissions = submissions.filter(decision__released_at__isnull=True, decision__isnull=False)
         elif flag == "unassigned":
@@ -105,9 +105,9 @@ class SubmissionsView(ChairScreen):
         )
 
     def post(self, request, *args, **kwargs):
-        ids = [int(pk) for pk in request.POST.getlist("selected") if pk.isdigit()]
+        ids = posted_pks(request.POST.getlist("selected"))
         selected = list(
-            Submission.objects.filter(conference=self.conference, pk__in=ids)
+            Submission.objects.filter(conference=self.conference, pk__in=ids, state__in=CHAIR_STATES)
             .exclude(pk__in=self.hidden)
             .order_by("code")
         )
@@ -117,11 +117,12 @@ class SubmissionsView(ChairScreen):
             return back
         action = request.POST.get("action")
         if action == "group":
-            group = get_object_or_404(ReviewerGroup, conference=self.conference, pk=request.POST.get("group") or 0)
+            pk = posted_pk(request.POST.get("group"))
+            group = get_object_or_404(ReviewerGroup, conference=self.conference, pk=pk)
             placed = place_in_group(group=group, submissions=selected, by=request.user)
             messages.success(request, _("%(count)d placed in %(group)s.") % {"count": placed, "group": group.name})
         elif action == "assign":
-            reviewer_ids = [int(pk) for pk in request.POST.getlist("reviewers") if pk.isdigit()]
+            reviewer_ids = posted_pks(request.POST.getlist("reviewers"))
             reviewers = list(active_reviewers(self.conference).filter(pk__in=reviewer_ids).select_related("user"))
             if not reviewers:
                 messages.error(request, _("Please choose one or more reviewers."))
@@ -238,7 +239,7 @@ class SubmissionView(ChairScreen):
 
     def post_unassign(self):
         assignment = get_object_or_404(
-            Assignment, submission=self.submission, pk=self.request.POST.get("assignment") or 0
+            Assignment, submission=self.submission, pk=posted_pk(self.request.POST.get("assignment"))
         )
         try:
             unassign(assignment=assignment, by=self.request.user)
@@ -279,7 +280,7 @@ class SubmissionView(ChairScreen):
     def post_conflict(self):
         reviewer = get_object_or_404(
             Reviewer.objects.filter(conference=self.conference),
-            pk=self.request.POST.get("reviewer") or 0,
+            pk=posted_pk(self.request.POST.get("reviewer")),
         )
         try:
             declare_conflict(
@@ -324,10 +325,11 @@ class SubmissionView(ChairScreen):
                 }
             )
         decision = Decision.objects.filter(submission=submission).select_related("decided_by").first()
+        pending = decision if decision is not None and decision.released_at is None else None
         kwargs.setdefault("assign_form", AssignForm(reviewers=self.candidates()))
         kwargs.setdefault(
             "decision_form",
-            DecisionForm(initial={"outcome": decision.outcome, "note": decision.note_to_authors} if decision else None),
+            DecisionForm(initial={"outcome": pending.outcome, "note": pending.note_to_authors} if pending else None),
         )
         return super().get_context_data(
             submission=submission,
@@ -339,6 +341,8 @@ class SubmissionView(ChairScreen):
             conflicts=Conflict.objects.filter(submission=submission).select_related("reviewer__user").order_by("pk"),
             all_reviewers=active_reviewers(self.conference).select_related("user"),
             decision=decision,
+            pending=pending,
+            decidable=decision is None or pending is not None or reopened(decision, submission),
             discussion=self.discussion(),
             **kwargs,
         )

@@ -5,7 +5,7 @@ demand, dismissed when wrong)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -18,7 +18,7 @@ from reviewing.progress import reviewers_with_load
 from reviewing.services.conflicts import detect_conflicts, dismiss_conflict
 from reviewing.services.invitations import send_invitation
 from reviewing.services.reviewers import invite_reviewer, place_by_topic, update_reviewer
-from reviewing.viewsets.chair.base import ChairScreen
+from reviewing.viewsets.chair.base import ChairScreen, posted_pk
 from reviewing.viewsets.chair.forms import GroupForm, InviteForm, ReviewerForm
 
 
@@ -33,7 +33,7 @@ class ReviewersView(ChairScreen):
     def post(self, request, *args, **kwargs):
         if "resend" in request.POST:
             reviewer = get_object_or_404(
-                Reviewer, conference=self.conference, pk=request.POST["resend"], state=ReviewerState.INVITED
+                Reviewer, conference=self.conference, pk=posted_pk(request.POST["resend"]), state=ReviewerState.INVITED
             )
             send_invitation(reviewer=reviewer, by=request.user)
             messages.success(request, _("The invitation was sent again to %(email)s.") % {"email": reviewer.user.email})
@@ -69,7 +69,8 @@ class ReviewersView(ChairScreen):
         return self.back()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(reviewers=list(reviewers_with_load(self.conference)), **kwargs)
+        reviewers = reviewers_with_load(self.conference, hidden=self.hidden)
+        return super().get_context_data(reviewers=list(reviewers), **kwargs)
 
 
 class ReviewerEditView(ChairScreen):
@@ -123,7 +124,7 @@ class GroupsView(ChairScreen):
         pk = self.request.POST.get("group") or self.request.GET.get("edit")
         if not pk:
             return None
-        return get_object_or_404(ReviewerGroup, conference=self.conference, pk=pk)
+        return get_object_or_404(ReviewerGroup, conference=self.conference, pk=posted_pk(pk))
 
     def get(self, request, *args, **kwargs):
         form = GroupForm(instance=self.group(), conference=self.conference)
@@ -159,10 +160,11 @@ class GroupsView(ChairScreen):
         return self.back()
 
     def get_context_data(self, **kwargs):
+        shown = ~Q(placements__submission_id__in=self.hidden) if self.hidden else None
         groups = (
             ReviewerGroup.objects.filter(conference=self.conference)
             .prefetch_related("topics", "reviewers__user")
-            .annotate(submission_count=Count("placements", distinct=True))
+            .annotate(submission_count=Count("placements", filter=shown, distinct=True))
         )
         return super().get_context_data(groups=groups, **kwargs)
 
@@ -184,7 +186,7 @@ class ConflictsView(ChairScreen):
         conflict = get_object_or_404(
             Conflict.objects.exclude(submission__in=self.hidden),
             conference=self.conference,
-            pk=request.POST.get("dismiss"),
+            pk=posted_pk(request.POST.get("dismiss")),
         )
         try:
             dismiss_conflict(conflict=conflict, by=request.user)
