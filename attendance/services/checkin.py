@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -55,15 +55,14 @@ class ScanResult:
 def desk_queryset(conference, user):
     """Registrations of ``conference`` with what a scan needs, in one query: type, order, the
     current check-in (time, desk, id) and ``desk_allowed`` (the user checks people in there)."""
-    active = CheckIn.objects.filter(registration=OuterRef("pk"), undone_at__isnull=True)
+    # At most one active check-in per registration (a unique index): one LEFT JOIN, no duplicates.
+    active = FilteredRelation("check_ins", condition=Q(check_ins__undone_at__isnull=True))
     queryset = (
         Registration.objects.filter(conference=conference)
         .select_related("registration_type", "order")
-        .annotate(
-            check_in_id=Subquery(active.values("pk")[:1]),
-            check_in_at=Subquery(active.values("checked_in_at")[:1]),
-            check_in_desk=Subquery(active.values("desk")[:1]),
-        )
+        .annotate(active=active)
+        .annotate(check_in_id=F("active__pk"), check_in_at=F("active__checked_in_at"), check_in_desk=F("active__desk"))
+        .order_by()
     )
     if user.is_superuser:
         return queryset
