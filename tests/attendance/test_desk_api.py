@@ -252,3 +252,13 @@ def test_the_registration_screen_shows_the_check_in(conference, desk, people, us
     response = client.get(reverse("registrations:inspect", args=[people[0].pk]))
     assert response.context["venue"]["check_in"].pk == scan_result["check_in"]["id"]
     assert "Desk 7" in response.content.decode()
+
+
+def test_a_scanned_address_opens_the_attendee_without_checking_them_in(conference, desk, people):
+    found = desk.get(api("lookup", conference), {"token": checkin_url(people[1])}).json()
+    assert found["status"] == "found" and found["person"]["code"] == "NCIC-R0002"
+    assert found["person"]["token"] == token_for(people[1]) and found["person"]["check_in"] is None
+    assert not CheckIn.objects.exists()
+    assert desk.get(api("lookup", conference), {"token": "forged.aaaaaaaaaaaaaaaaaaaaaaaa"}).json() == {
+        "status": "not_a_code"
+    }
