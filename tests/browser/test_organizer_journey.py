@@ -52,6 +52,8 @@ def test_organizer_imports_committee_with_preview(page, demo_site, screenshot, t
     expect(page.locator("table.listing")).to_contain_text("陈静")
     screenshot("03-roles-after-import")
     assert sorted(ConferenceRole.objects.filter(conference__slug="ncic2027").values_list("user__email", "role")) == [
+        ("chair@ncic2027.flock.example", Role.REVIEW_CHAIR),
+        ("checkin@ncic2027.flock.example", Role.CHECKIN),
         ("chen.jing@example.org", Role.EDITOR),
         ("finance@ncic2027.flock.example", Role.FINANCE),
         ("organizer@ncic2027.flock.example", Role.ORGANIZER),
