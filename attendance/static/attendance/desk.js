@@ -2,7 +2,9 @@
  * presses Enter), the device's camera (BarcodeDetector where the browser has it, else jsQR), and
  * search. Online, every scan goes to the server, which says what happened. Offline, the desk
  * scans against the list it downloaded, queues each scan with its own id, and sends the queue
- * when the network returns: the server counts a scan once however often it arrives. */
+ * when the network returns: the server counts a scan once however often it arrives. The queue
+ * survives a reload (localStorage); the list of everyone's codes stays in this tab only
+ * (sessionStorage), so it does not outlive the desk's session on a shared computer. */
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("desk-config").textContent);
@@ -147,11 +149,11 @@
     try {
       const { status, data } = await api("people");
       if (status !== 200) return;
-      localStorage.setItem(key + "-people", JSON.stringify({ at: new Date().toISOString(), people: data.people }));
+      sessionStorage.setItem(key + "-people", JSON.stringify({ at: new Date().toISOString(), people: data.people }));
       useList(data.people, new Date().toISOString());
     } catch (error) {
       setOnline(false);
-      const stored = JSON.parse(localStorage.getItem(key + "-people") || "null");
+      const stored = JSON.parse(sessionStorage.getItem(key + "-people") || "null");
       if (stored) useList(stored.people, stored.at);
     }
   }
