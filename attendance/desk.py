@@ -51,7 +51,7 @@ def _json_body(request):
         raise BadRequest(_("The request is too large."))
     try:
         data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise BadRequest(_("The request is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise BadRequest(_("The request is not valid JSON."))
@@ -60,7 +60,7 @@ def _json_body(request):
 
 def _text(data, name, limit):
     value = data.get(name, "")
-    return value[:limit] if isinstance(value, str) else ""
+    return value[:limit].replace("\x00", "") if isinstance(value, str) else ""
 
 
 def desk_api(view, *, checks_access=False):
@@ -143,10 +143,14 @@ def _result(result):
 
 
 def _when(value):
-    moment = parse_datetime(value) if isinstance(value, str) else None
-    if moment is None or moment.tzinfo is None:
+    """The time an offline desk scanned, or ``None`` (then: now) when it is missing or impossible."""
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+        if moment is None or moment.tzinfo is None:
+            return None
+        return moment.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
         return None
-    return moment.astimezone(datetime.UTC)
 
 
 @require_POST
@@ -192,7 +196,7 @@ def sync_view(request, conference):
 def undo_view(request, conference):
     data = _json_body(request)
     pk = data.get("check_in")
-    check_in = CheckIn.objects.filter(conference=conference, pk=pk if isinstance(pk, int) else 0).first()
+    check_in = CheckIn.objects.filter(conference=conference, pk=pk if type(pk) is int else 0).first()
     if check_in is None:
         raise BadRequest(_("This check-in does not exist."))
     undo_check_in(check_in=check_in, by=request.user)
@@ -204,7 +208,7 @@ def pay_view(request, conference):
     data = _json_body(request)
     pk = data.get("registration")
     registration = (
-        Registration.objects.filter(conference=conference, pk=pk if isinstance(pk, int) else 0)
+        Registration.objects.filter(conference=conference, pk=pk if type(pk) is int else 0)
         .select_related("order", "registration_type")
         .first()
     )
@@ -232,7 +236,7 @@ def lookup_view(request, conference):
 
 @require_GET
 def search_view(request, conference):
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if len(query) < 2:
         return JsonResponse({"results": []})
     words = Q()

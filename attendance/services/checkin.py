@@ -154,7 +154,7 @@ def check_in(*, registration, by, desk="", scan_id=None, at=None, offline=False)
     if row is not None:
         return ScanResult(Status.CHECKED_IN, registration, row)
     # Lost a race, or this scan was uploaded before: name what is there.
-    same_scan = CheckIn.objects.filter(scan_id=scan_id).first()
+    same_scan = CheckIn.objects.filter(scan_id=scan_id, registration=registration).first()
     if same_scan is not None:
         return ScanResult(Status.DUPLICATE, registration, same_scan)
     winner = CheckIn.objects.filter(registration=registration, undone_at__isnull=True).first()

@@ -303,7 +303,10 @@ def change_booking(*, booking, room_type=None, check_in=None, check_out=None, ro
     check_stay(conference=conference, check_in=check_in, check_out=check_out)
     old = {"room_type": booking.room_type_id, "check_in": booking.check_in, "check_out": booking.check_out}
     old_nights, old_amount = booking.night_dates, booking.amount
-    rate, currency = _rate(new_type, registration)
+    if new_type.pk == booking.room_type_id:  # the same room keeps the rate it was sold at
+        rate, currency = booking.rate, booking.currency
+    else:
+        rate, currency = _rate(new_type, registration)
     booking.room_type, booking.check_in, booking.check_out = new_type, check_in, check_out
     booking.rate, booking.currency = rate, currency
     booking.amount = rate * booking.nights

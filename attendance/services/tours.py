@@ -198,6 +198,8 @@ def offer_free_seats(*, tour, now=None):
     """
     tour = _lock_tour(tour)
     now = now or timezone.now()
+    if tour.starts_at <= now or not tour.active:
+        return []  # a tour that has left, or is no longer offered, sells no freed seat
     offered = []
     free = tour.capacity - seats_taken(tour)
     candidates = TourBooking.objects.filter(tour=tour, state=S.WAITING).order_by("joined_at", "id")
@@ -266,6 +268,8 @@ def accept_tour_offer(*, booking, by=None, now=None):
         raise IllegalTransition(_("No place is offered to you on this tour."))
     if booking.offer_expires_at and booking.offer_expires_at <= now:
         raise OfferExpired()
+    if booking.tour.starts_at <= now or not booking.tour.active:
+        raise BookingClosed()
     registration = booking.registration
     if not registration.is_live:
         raise IllegalTransition(_("Your registration is cancelled or withdrawn, so you cannot book."))

@@ -1,7 +1,7 @@
 """Leak and robustness audit of review: what a chair of another conference, a chair who is an
 author or a conflicted reviewer, a reviewer of a double-blind conference, or an organizer
 reading the mail log must never reach, and malformed input that must be refused, never a 500.
-Tests marked "BUG" in their docstring fail until the fix named in the audit report is made."""
+Tests whose docstring says "Fixed bug" were written against a defect, fixed since."""
 
 import datetime
 import io
@@ -132,7 +132,7 @@ def test_a_chair_cannot_reach_another_conferences_rows_through_their_own_screens
 def test_a_chair_who_is_an_author_never_sees_the_reviews_of_their_own_submission(
     conference, committee, chair, make_submission
 ):
-    """BUG: ``conflicted_submission_ids`` only counts conflicts where the chair is a reviewer."""
+    """Fixed bug: ``conflicted_submission_ids`` only counts conflicts where the chair is a reviewer."""
     own = make_submission([("chair@example.org", "甲大学")], title="主席自己的论文")
     submit_review(assign(submission=own, reviewer=committee["ana"], by=chair), 1, comments="给作者的评语")
     client = admin_client(chair)
@@ -146,7 +146,7 @@ def test_a_chair_who_is_an_author_never_sees_the_reviews_of_their_own_submission
 
 
 def test_the_plan_preview_hides_what_the_chairs_own_conflict_hides(conference, committee, chair):
-    """BUG: ``PlanView`` lists every pair's submission code, the chair's conflicted ones too."""
+    """Fixed bug: ``PlanView`` lists every pair's submission code, the chair's conflicted ones too."""
     hidden = committee["papers"][0]
     as_reviewer = Reviewer.objects.create(conference=conference, user=chair, state=ReviewerState.ACCEPTED)
     declare_conflict(reviewer=as_reviewer, submission=hidden, source=ConflictSource.REVIEWER, by=chair)
@@ -162,7 +162,7 @@ def test_the_plan_preview_hides_what_the_chairs_own_conflict_hides(conference, c
 
 
 def test_the_automatic_plan_never_pairs_a_detectable_conflict(conference, chair, make_reviewer, make_submission):
-    """BUG: conflicts are detected only when the chair presses "detect": a plan made before (or
+    """Fixed bug: conflicts are detected only when the chair presses "detect": a plan made before (or
     after a new submission) pairs a reviewer with their colleague's or their own paper."""
     colleague = make_reviewer("chen@zju.example.edu.cn")
     other = make_reviewer("rossi@polimi.example.it")
@@ -197,7 +197,7 @@ def _pdf_with_xmp(creator):
 
 
 def test_a_double_blind_paper_loses_its_xmp_author(make_reviewer, make_submission, chair, call):
-    """BUG: ``anonymous_pdf`` unlinks the XMP stream from the catalogue but pypdf still writes
+    """Fixed bug: ``anonymous_pdf`` unlinks the XMP stream from the catalogue but pypdf still writes
     the orphaned stream (dc:creator and all) into the served file."""
     call.double_blind = True
     call.save()
@@ -256,7 +256,7 @@ def test_group_and_reviewer_counts_leave_out_the_chairs_conflicted_submission(co
 
 
 def test_the_decision_mail_wording_cannot_print_password_hashes(conference, committee, chair):
-    """BUG: the wording is a full Django template over model instances: a review chair reads any
+    """Fixed bug: the wording is a full Django template over model instances: a review chair reads any
     author's password hash in the preview (and could mail it)."""
     submitter = committee["papers"][0].submitter
     client = admin_client(chair)
@@ -268,7 +268,7 @@ def test_the_decision_mail_wording_cannot_print_password_hashes(conference, comm
 
 
 def test_an_invitation_link_read_in_the_mail_log_cannot_set_the_invitees_password(conference, chair):
-    """BUG: the invitation mail (with its token) is logged under the conference, where its
+    """Fixed bug: the invitation mail (with its token) is logged under the conference, where its
     organizers read it; the link sets the password of an unconfirmed account and logs in."""
     organizer = UserFactory(email="organizer@example.org")
     grant_role(conference=conference, user=organizer, role=Role.ORGANIZER, notify=False)
@@ -288,7 +288,7 @@ def test_an_invitation_link_read_in_the_mail_log_cannot_set_the_invitees_passwor
 
 
 def test_a_resubmitted_revision_can_be_decided(conference, committee, chair):
-    """BUG: the released "revision" decision stays on the submission (one-to-one) and every later
+    """Fixed bug: the released "revision" decision stays on the submission (one-to-one) and every later
     decision is refused as taken, so the resubmitted paper can never be accepted or rejected."""
     paper = committee["papers"][0]
     release_decision(decision=record_decision(submission=paper, outcome=Outcome.REVISION, by=chair), by=chair)
@@ -331,7 +331,7 @@ def test_a_reviewer_cannot_post_a_review_or_a_message_for_a_withdrawn_submission
     ],
 )
 def test_a_non_numeric_id_is_refused_not_a_500(conference, committee, chair, screen, method, data):
-    """BUG: ``get_object_or_404(..., pk=<raw POST/GET text>)`` raises ValueError (500)."""
+    """Fixed bug: ``get_object_or_404(..., pk=<raw POST/GET text>)`` raises ValueError (500)."""
     paper = committee["papers"][0]
     address = url(screen, conference, paper.pk) if screen == "submission" else url(screen, conference)
     data = {key: str(paper.pk) if value == "PAPER" else value for key, value in data.items()}
@@ -342,7 +342,7 @@ def test_a_non_numeric_id_is_refused_not_a_500(conference, committee, chair, scr
 
 
 def test_applying_a_plan_with_a_malformed_due_date_is_refused(conference, committee, chair):
-    """BUG: ``PlanView.post`` drops an invalid ``due`` silently and applies without a due date."""
+    """Fixed bug: ``PlanView.post`` drops an invalid ``due`` silently and applies without a due date."""
     client = admin_client(chair)
     client.post(url("automatic", conference), {"per_submission": "1"})
 
@@ -355,7 +355,7 @@ def test_applying_a_plan_with_a_malformed_due_date_is_refused(conference, commit
 
 
 def test_a_decision_mail_wording_that_cannot_render_is_refused(conference, committee, chair):
-    """BUG: only the syntax is checked: an ``{% include %}`` of a missing template is saved, then
+    """Fixed bug: only the syntax is checked: an ``{% include %}`` of a missing template is saved, then
     the preview answers 500 (and so would every release of a decision)."""
     client = lenient(chair)
 
@@ -366,7 +366,7 @@ def test_a_decision_mail_wording_that_cannot_render_is_refused(conference, commi
 
 
 def test_a_huge_criterion_order_is_refused_and_saves_nothing(conference, chair):
-    """BUG: ``CriterionForm.sort_order`` has no upper bound: 10^11 overflows the column (500)."""
+    """Fixed bug: ``CriterionForm.sort_order`` has no upper bound: 10^11 overflows the column (500)."""
     from reviewing.services.reviews import review_form_for
 
     form = review_form_for(conference, "abstract")
