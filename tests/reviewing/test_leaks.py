@@ -237,7 +237,7 @@ def test_reminder_and_invitation_mails_to_a_double_blind_reviewer_name_no_author
 
 
 def test_group_and_reviewer_counts_leave_out_the_chairs_conflicted_submission(conference, committee, chair):
-    """BUG (low): ``GroupsView`` and ``reviewers_with_load`` still count the hidden submission."""
+    """Fixed bug: ``GroupsView`` and ``reviewers_with_load`` counted the hidden submission."""
     ana, papers, group = committee["ana"], committee["papers"], committee["group"]
     place_in_group(group=group, submissions=papers[:2], by=chair)
     submit_review(assign(submission=papers[0], reviewer=ana, by=chair), 4)
