@@ -5,6 +5,8 @@ reviewer reaches a review page, and not while a conflict of interest stands: any
 paper is served under a name made of the submission's code, its PDF metadata stripped."""
 
 import io
+import re
+import zipfile
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -229,11 +231,12 @@ class PaperView(View):
         if not _blind(assignment.submission):
             return file_response(paper)
         name = _paper_name(assignment.submission, paper)
-        content = anonymous_pdf(paper) if paper.file_type == "pdf" else None
+        anonymous, content_type = ANONYMISERS.get(paper.file_type, (None, ""))
+        content = anonymous(paper) if anonymous else None
         if content is None:
             response = file_response(paper)
         else:
-            response = HttpResponse(content, content_type="application/pdf")
+            response = HttpResponse(content, content_type=content_type)
             response["Cache-Control"] = "private, no-store"
             response["X-Content-Type-Options"] = "nosniff"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -264,6 +267,48 @@ def anonymous_pdf(paper):
     except (pypdf.errors.PyPdfError, ValueError, KeyError, OSError):
         return None
     return output.getvalue()
+
+
+# Word's document properties without a person in them (the parts must stay: the package lists them).
+DOCX_CORE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/"/>'
+)
+DOCX_APP = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"/>'
+)
+# Who wrote a comment or a tracked change, and their initials, inside the document's XML parts.
+DOCX_PEOPLE = re.compile(rb'(w:(?:author|initials)=")[^"]*(")')
+
+
+def anonymous_docx(paper):
+    """The Word file without its authors: the core and extended properties (creator, last
+    modified by, company, manager…) emptied, and the names on comments and tracked changes
+    replaced; ``None`` when it is not a readable package (it is then served as it is)."""
+    output = io.BytesIO()
+    try:
+        with paper.file.open("rb") as source, zipfile.ZipFile(source) as package:
+            with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as cleaned:
+                for item in package.infolist():
+                    data = package.read(item.filename)
+                    if item.filename == "docProps/core.xml":
+                        data = DOCX_CORE.encode()
+                    elif item.filename == "docProps/app.xml":
+                        data = DOCX_APP.encode()
+                    elif item.filename.startswith("word/") and item.filename.endswith(".xml"):
+                        data = DOCX_PEOPLE.sub(rb"\1Reviewer copy\2", data)
+                    cleaned.writestr(item, data)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None
+    return output.getvalue()
+
+
+ANONYMISERS = {
+    "pdf": (anonymous_pdf, "application/pdf"),
+    "docx": (anonymous_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
 
 
 class ReviewerPanelViewSet(ViewSet):

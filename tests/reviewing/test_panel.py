@@ -150,6 +150,45 @@ def test_a_double_blind_paper_loses_its_author_metadata(setting, call):
     assert b"Li Hua" not in body and b"Zhejiang" not in body
 
 
+def test_a_double_blind_word_paper_loses_its_authors(setting, call):
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    reviewer, submission, assignment = setting
+    call.double_blind, call.allow_word = True, True
+    call.save()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr(
+            "docProps/core.xml",
+            '<cp:coreProperties xmlns:cp="c" xmlns:dc="d"><dc:creator>李华 Li Hua</dc:creator>'
+            "<cp:lastModifiedBy>Li Hua</cp:lastModifiedBy></cp:coreProperties>",
+        )
+        package.writestr("docProps/app.xml", "<Properties><Company>Zhejiang University</Company></Properties>")
+        package.writestr(
+            "word/document.xml",
+            '<w:document><w:ins w:author="Li Hua" w:date="2026-01-01"><w:t>Results</w:t></w:ins></w:document>',
+        )
+        package.writestr("word/comments.xml", '<w:comments><w:comment w:author="李华" w:initials="LH"/></w:comments>')
+    upload = SimpleUploadedFile("v2.docx", buffer.getvalue(), content_type="application/msword")
+    add_file(submission=submission, user=submission.submitter, uploaded=upload)
+    client = panel_client(reviewer.user)
+
+    response = client.get(reverse("reviewer_panel:paper", args=[assignment.pk]))
+    body = read_and_close(response)
+
+    assert response["Content-Disposition"] == f'attachment; filename="{submission.code}-v2.docx"'
+    with zipfile.ZipFile(io.BytesIO(body)) as package:
+        texts = {name: package.read(name).decode() for name in package.namelist()}
+    assert "<w:t>Results</w:t>" in texts["word/document.xml"]  # the paper itself is intact
+    everything = "".join(texts.values())
+    assert "Li Hua" not in everything and "李华" not in everything and "Zhejiang" not in everything
+    assert 'w:initials="LH"' not in everything
+
+
 def test_a_single_blind_review_shows_the_authors(setting):
     reviewer, _submission, assignment = setting
     client = panel_client(reviewer.user)
