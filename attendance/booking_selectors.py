@@ -138,31 +138,57 @@ def my_conference_bookings(registration):
 
 
 def booked_summaries(registration_ids, time_zone):
-    """``{registration id: {"hotel": text, "tours": [text]}}`` of booked rooms and tour places
-    in the active language (two queries): the check-in desk's card, the confirmation letter."""
+    """``{registration id: {"hotel": text, "tours": [text], "due": [text]}}`` of booked rooms and
+    tour places in the active language, ``due`` naming those whose order awaits payment with its
+    total (two queries): the check-in desk's card, the confirmation letter."""
     from zoneinfo import ZoneInfo
 
+    from commerce.enums import OrderState
+
     found = {}
+
+    def entry_of(booking):
+        return found.setdefault(booking.registration_id, {"hotel": "", "tours": [], "due": []})
+
+    def owed(entry, booking, label):
+        order = booking.order
+        if order is not None and order.state == OrderState.PENDING:
+            entry["due"].append(f"{label} · {order.total} {order.currency}")
+
     rooms = (
         HotelBooking.objects.filter(registration_id__in=registration_ids, state=HotelBookingState.BOOKED)
-        .select_related("room_type__hotel")
+        .select_related("room_type__hotel", "order")
         .order_by("check_in")
     )
     for booking in rooms:
-        entry = found.setdefault(booking.registration_id, {"hotel": "", "tours": []})
+        entry = entry_of(booking)
         room = booking.room_type
         stay = f"{room.hotel.name} · {room.name} · {booking.check_in:%m-%d} → {booking.check_out:%m-%d}"
         entry["hotel"] = f"{entry['hotel']}; {stay}" if entry["hotel"] else stay
+        owed(entry, booking, room.hotel.name)
     places = (
         TourBooking.objects.filter(registration_id__in=registration_ids, state=TourBookingState.BOOKED)
-        .select_related("tour")
+        .select_related("tour", "order")
         .order_by("tour__starts_at")
     )
     for booking in places:
-        entry = found.setdefault(booking.registration_id, {"hotel": "", "tours": []})
+        entry = entry_of(booking)
         when = booking.tour.starts_at.astimezone(ZoneInfo(time_zone))
         entry["tours"].append(f"{booking.tour.name} · {when:%m-%d %H:%M}")
+        owed(entry, booking, booking.tour.name)
     return found
+
+
+def pending_booking_orders(registration):
+    """The orders awaiting payment of ``registration``'s booked rooms and tour places, locked, in
+    booking order (the check-in desk takes their payment with the registration's)."""
+    from commerce.enums import OrderState
+    from commerce.models import Order
+
+    rooms = HotelBooking.objects.filter(registration=registration, state=HotelBookingState.BOOKED)
+    places = TourBooking.objects.filter(registration=registration, state=TourBookingState.BOOKED)
+    booked = Q(pk__in=rooms.values("order")) | Q(pk__in=places.values("order"))
+    return list(Order.objects.select_for_update().filter(booked, state=OrderState.PENDING).order_by("pk"))
 
 
 def letter_bookings(registration, language):

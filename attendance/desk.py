@@ -125,7 +125,7 @@ def people_with_bookings(registrations, time_zone):
     rows = [person(registration, token=True) for registration in registrations]
     extras = booked_summaries([row["id"] for row in rows], time_zone)
     for row in rows:
-        row.update(extras.get(row["id"], {"hotel": "", "tours": []}))
+        row.update(extras.get(row["id"], {"hotel": "", "tours": [], "due": []}))
     return rows
 
 
@@ -218,8 +218,8 @@ def pay_view(request, conference):
         paid = pay_at_desk(registration=registration, by=request.user, reference=_text(data, "reference", 100))
     except (IllegalTransition, FlockError) as error:
         raise BadRequest(str(getattr(error, "message", error))) from None
-    paid = desk_queryset(conference, request.user).get(pk=paid.pk)
-    return JsonResponse({"status": "paid", "person": person(paid)})
+    [paid] = people_with_bookings([desk_queryset(conference, request.user).get(pk=paid.pk)], conference.time_zone)
+    return JsonResponse({"status": "paid", "person": paid})
 
 
 @require_GET

@@ -189,17 +189,30 @@ def undo_check_in(*, check_in, by):
 
 @transaction.atomic
 def pay_at_desk(*, registration, by, reference=""):
-    """The attendee pays their registration at the desk: the order is renewed if it lapsed, then
-    paid on site (``commerce.services.payments.pay_on_site``); ``order_paid`` confirms the
-    registration. Returns the registration as it is now. Raises ``IllegalTransition``."""
+    """The attendee pays at the desk whatever they owe: the registration if it awaits payment (its
+    order renewed if it lapsed) and every booked room and tour place whose order awaits payment.
+    Each order is paid on site (``commerce.services.payments.pay_on_site``); ``order_paid``
+    confirms the registration. All or nothing. Returns the registration as it is now.
+
+    Raises ``IllegalTransition`` when nothing is owed (or the registration is not live)."""
+    from attendance.booking_selectors import pending_booking_orders
     from commerce.services.payments import pay_on_site
 
-    if registration.state != RegistrationState.AWAITING_PAYMENT:
-        raise IllegalTransition(_("Only a registration awaiting payment can be paid."))
-    order = renew_order(registration=registration, user=by)
-    if order.state != OrderState.PENDING:
-        raise IllegalTransition(_("Only a registration awaiting payment can be paid."))
-    pay_on_site(order=order, by=by, reference=reference)
+    nothing = _("Nothing is left to pay for this registration.")
+    registration = Registration.objects.get(pk=registration.pk)  # renew_order locks it
+    if registration.state not in (RegistrationState.AWAITING_PAYMENT, RegistrationState.CONFIRMED):
+        raise IllegalTransition(nothing)
+    orders = []
+    if registration.state == RegistrationState.AWAITING_PAYMENT:
+        order = renew_order(registration=registration, user=by)
+        if order.state != OrderState.PENDING:
+            raise IllegalTransition(nothing)
+        orders.append(order)
+    orders += pending_booking_orders(registration)
+    if not orders:
+        raise IllegalTransition(nothing)
+    for order in orders:
+        pay_on_site(order=order, by=by, reference=reference)
     return Registration.objects.select_related("order", "registration_type").get(pk=registration.pk)
 
 

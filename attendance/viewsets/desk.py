@@ -112,6 +112,7 @@ def desk_texts():
         "camera_off": _("The camera cannot be used here (no camera, or no permission)."),
         "hotel": _("Hotel"),
         "tours": _("Tours"),
+        "due": _("Still to pay"),
         "error": _("Something went wrong; please try again."),
     }
 

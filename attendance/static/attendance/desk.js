@@ -72,13 +72,15 @@
     const rows = [[null, person.type], [null, person.affiliation], [null, payment + (person.payment === "unpaid" ? " · " + person.amount : "")]];
     if (person.hotel) rows.push([T.hotel, person.hotel]);
     if (person.tours && person.tours.length) rows.push([T.tours, person.tours.join(" · ")]);
+    if (person.due && person.due.length) rows.push([T.due, person.due.join("; ")]);
     card.append(
       el("h2", { class: "flock-desk-person" }, person.name_zh || person.name, person.name_latin && person.name_zh ? el("span", { class: "flock-desk-latin" }, person.name_latin) : null),
       el("p", { class: "flock-desk-code" }, person.code),
       el("dl", { class: "flock-desk-details" }, rows.filter(([, value]) => value).map(([label, value]) => [label ? el("dt", {}, label) : null, el("dd", {}, value)])),
     );
     const actions = el("div", { class: "flock-desk-actions" });
-    if (person.payment === "unpaid" && person.state === "awaiting_payment") actions.append(el("button", { class: "button", type: "button", onclick: () => pay(person) }, T.pay));
+    const owes = (person.payment === "unpaid" && person.state === "awaiting_payment") || (person.valid && person.due && person.due.length);
+    if (owes) actions.append(el("button", { class: "button", type: "button", onclick: () => pay(person) }, T.pay));
     if (!at && person.valid && data.status !== "checked_in") actions.append(el("button", { class: "button", type: "button", onclick: () => submit(person.token) }, T.check_in));
     if (at && at.id) actions.append(el("button", { class: "button button-secondary no", type: "button", onclick: () => undo(person, at.id) }, T.undo));
     card.append(actions);
