@@ -45,7 +45,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser(django_db_setup):
+def playwright(django_db_setup):
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
@@ -65,13 +65,54 @@ def browser(django_db_setup):
             for alias, contents in serialized.items():
                 if not hasattr(connections[alias], "_test_serialized_contents"):
                     connections[alias]._test_serialized_contents = contents
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            try:
-                yield browser
-            finally:
-                browser.close()
+            yield playwright
         finally:
             playwright.stop()
+
+
+def launch(playwright, *extra_args):
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *extra_args])
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = launch(playwright)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
+def camera_page(playwright, tmp_path):
+    """``camera_page(frames)``: a page of a Chromium whose camera films ``frames`` (grey images of
+    one even size, as PIL images) over and over, and that lets the page use it without asking."""
+    opened = []
+
+    def open_page(frames):
+        video = tmp_path / "camera.y4m"
+        width, height = frames[0].size
+        with video.open("wb") as out:
+            out.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+            for frame in frames:
+                out.write(b"FRAME\n" + frame.convert("L").tobytes() + bytes([128]) * (width * height // 2))
+        browser = launch(
+            playwright,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        )
+        opened.append(browser)
+        context = browser.new_context(viewport=DESKTOP, permissions=["camera"])
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        return context.new_page()
+
+    try:
+        yield open_page
+    finally:
+        for browser in opened:
+            browser.close()
 
 
 @pytest.fixture

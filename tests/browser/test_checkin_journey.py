@@ -9,12 +9,14 @@ drawn from an image.
 """
 
 import base64
+import datetime
 import io
 import re
 
 import pytest
 
 from cms.demo import DEMO_PASSWORD
+from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +28,8 @@ def test_check_in_staff_search_check_in_rescan_and_scan_offline(page, demo_site,
     from playwright.sync_api import expect
 
     from attendance.enums import RegistrationState
-    from attendance.models import CheckIn, Registration
+    from attendance.models import CheckIn, Registration, RoomType
+    from attendance.services.hotels import book_room
     from attendance.services.tokens import checkin_url, token_for
     from cms.models import Conference
 
@@ -38,6 +41,13 @@ def test_check_in_staff_search_check_in_rescan_and_scan_offline(page, demo_site,
         .order_by("pk")
     )
     first, second = waiting[0], waiting[1]
+    # She has a hotel night to pay, which the desk takes with the rest.
+    night = book_room(
+        registration=first,
+        room_type=RoomType.objects.filter(hotel__conference=conference).order_by("pk").first(),
+        check_in=conference.start_date,
+        check_out=conference.start_date + datetime.timedelta(days=1),
+    )
 
     page.goto(url("/admin/login/"))
     page.fill("input[name=username]", STAFF)
@@ -55,7 +65,15 @@ def test_check_in_staff_search_check_in_rescan_and_scan_offline(page, demo_site,
     page.fill("#desk-query", first.name_zh)
     page.locator(".flock-desk-result").first.click()
     expect(page.locator(".flock-desk-banner")).to_have_text("尚未签到")
+    expect(page.locator(".flock-desk-details")).to_contain_text(
+        f"尚需支付{night.room_type.hotel.name_zh} · {night.amount}"
+    )
     screenshot("01-found")
+    page.locator(".flock-desk-actions button", has_text="记录现场付款").click()
+    expect(page.locator(".flock-desk-banner")).to_have_text("付款已记录。")
+    expect(page.locator(".flock-desk-details")).not_to_contain_text("尚需支付")
+    night.order.refresh_from_db()
+    assert night.order.state == "paid" and night.order.payments.get().provider == "on_site"
     page.locator(".flock-desk-actions button", has_text="签到").click()
     expect(page.locator(".flock-desk-banner")).to_have_text("已签到")
     expect(page.locator(".flock-desk-person")).to_contain_text(first.name_zh)
@@ -115,3 +133,47 @@ def test_check_in_staff_search_check_in_rescan_and_scan_offline(page, demo_site,
     )
     assert decoded == checkin_url(first)
     screenshot("05-counts")
+
+
+def test_check_in_staff_scan_a_code_with_the_camera(camera_page, demo_site):
+    """The camera films a letter's QR code: the desk reads it (jsQR, as Debian's Chromium has no
+    BarcodeDetector) and checks the attendee in, once, however many frames show the code."""
+    import qrcode
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    from attendance.enums import RegistrationState
+    from attendance.models import CheckIn, Registration
+    from attendance.services.tokens import checkin_url
+    from cms.models import Conference
+
+    url = demo_site
+    conference = Conference.objects.get(slug="ncic2027")
+    attendee = (
+        Registration.objects.filter(conference=conference, state=RegistrationState.CONFIRMED, check_ins__isnull=True)
+        .exclude(name_zh="")
+        .order_by("pk")
+        .first()
+    )
+    code = qrcode.make(checkin_url(attendee), box_size=5, border=4).get_image().convert("L")
+    frame = Image.new("L", (640, 480), 255)
+    frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
+    page = camera_page([frame])
+
+    page.goto(url("/admin/login/"))
+    page.fill("input[name=username]", STAFF)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    page.goto(url(f"/admin/checkin/{conference.pk}/"))
+    expect(page.locator("#desk-list")).to_contain_text("已于")
+    page.locator("#desk-camera").click()
+
+    expect(page.locator("#desk-video")).to_be_visible()
+    expect(page.locator(".flock-desk-banner")).to_have_text("已签到")
+    expect(page.locator(".flock-desk-person")).to_contain_text(attendee.name_zh)
+    page.screenshot(path=str(SCREENSHOTS / "check_in_staff_scan_a_code_with_the_camera--01-scanned.png"))
+    page.wait_for_timeout(1500)  # the camera keeps filming the same code
+    assert CheckIn.objects.filter(registration=attendee, undone_at__isnull=True).count() == 1
+    page.locator("#desk-camera").click()
+    expect(page.locator("#desk-video")).to_be_hidden()
