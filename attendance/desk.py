@@ -12,6 +12,8 @@ import json
 
 from django.db.models import Q
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -286,3 +288,24 @@ lookup_view = desk_api(lookup_view)
 search_view = desk_api(search_view)
 counts_view = desk_api(counts_view)
 list_view = desk_api(list_view)
+
+
+# The service worker's version: a new one empties the copies the old one kept.
+WORKER_VERSION = "1"
+
+
+@require_GET
+def worker_view(request):
+    """The desk's service worker (``attendance/desk/worker.js``), which keeps the desk page and its
+    files so that a reload while offline still opens the desk. Served here, not from the static
+    files, so that it may control the desk's pages in the admin (``Service-Worker-Allowed``)."""
+    scope = reverse("checkin_desk:index")
+    response = render(
+        request,
+        "attendance/desk/worker.js",
+        {"scope": scope, "version": WORKER_VERSION},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = scope
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -7,6 +7,7 @@ from attendance import desk
 app_name = "desk"
 
 urlpatterns = [
+    path("worker.js", desk.worker_view, name="worker"),
     path("<int:conference>/scan/", desk.scan_view, name="scan"),
     path("<int:conference>/sync/", desk.sync_view, name="sync"),
     path("<int:conference>/undo/", desk.undo_view, name="undo"),

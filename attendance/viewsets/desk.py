@@ -78,6 +78,8 @@ class DeskView(WagtailAdminTemplateMixin, TemplateView):
                 name: api(name) for name in ("scan", "sync", "undo", "pay", "search", "lookup", "counts", "people")
             },
             "code": self.request.GET.get("code", "")[:400],
+            "worker": reverse("desk:worker"),
+            "workerScope": reverse("checkin_desk:index"),
             "text": desk_texts(),
         }
         kwargs.update(desk_config=config, conference=self.conference)

@@ -262,3 +262,15 @@ def test_a_scanned_address_opens_the_attendee_without_checking_them_in(conferenc
     assert desk.get(api("lookup", conference), {"token": "forged.aaaaaaaaaaaaaaaaaaaaaaaa"}).json() == {
         "status": "not_a_code"
     }
+
+
+def test_the_service_worker_is_served_to_control_the_desk_pages(client, conference, desk):
+    worker = client.get(reverse("desk:worker"))  # no log-in needed: it holds no data
+
+    assert worker.status_code == 200 and worker["Content-Type"].startswith("text/javascript")
+    assert worker["Service-Worker-Allowed"] == reverse("checkin_desk:index") == "/admin/checkin/"
+    body = worker.content.decode()
+    assert 'const SCOPE = new URL("/admin/checkin/", self.location).pathname;' in body
+    assert 'const CACHE = "flock-desk-1";' in body
+    config = desk.get(reverse("checkin_desk:desk", args=[conference.pk])).context["desk_config"]
+    assert (config["worker"], config["workerScope"]) == ("/checkin/worker.js", "/admin/checkin/")

@@ -4,7 +4,8 @@ The demo's check-in staff logs in, opens the desk, finds an attendee by name and
 scans her code again (typed as a handheld scanner does) and reads "already checked in at … at
 desk 2"; a forged code is "not a Flock code". The network then drops: the desk goes on scanning
 against the list it downloaded, queues the scan, and sends it when the network returns — the
-server records it once even when the queue is sent twice. The desk's decoder reads a QR code
+server records it once even when the queue is sent twice. Reloaded while offline, the desk opens
+from the copy its service worker kept and goes on scanning. The desk's decoder reads a QR code
 drawn from an image.
 """
 
@@ -40,7 +41,7 @@ def test_check_in_staff_search_check_in_rescan_and_scan_offline(page, demo_site,
         .exclude(name_zh="")
         .order_by("pk")
     )
-    first, second = waiting[0], waiting[1]
+    first, second, third = waiting[0], waiting[1], waiting[2]
     # She has a hotel night to pay, which the desk takes with the rest.
     night = book_room(
         registration=first,
@@ -58,6 +59,7 @@ def test_check_in_staff_search_check_in_rescan_and_scan_offline(page, demo_site,
     expect(page).to_have_url(re.compile(rf"/admin/checkin/{conference.pk}/$"))
     expect(page.locator("#desk-list")).to_contain_text("已于")  # the list is downloaded
     expect(page.locator("#desk-total")).to_contain_text("6 /")
+    expect(page.locator("#desk-network")).to_have_attribute("data-kept", "true")  # ready to reload offline
     page.fill("#desk-name", "2号台")
     page.locator("#desk-name").dispatch_event("change")
 
@@ -100,9 +102,28 @@ def test_check_in_staff_search_check_in_rescan_and_scan_offline(page, demo_site,
     expect(page.locator("#desk-network")).to_have_attribute("data-state", "offline")
     screenshot("04-offline-queued")
     assert not CheckIn.objects.filter(registration=second).exists()
+    # Reloaded while still offline, the desk opens from this device's copy, keeps its queue and
+    # goes on scanning against the list its tab kept.
+    page.reload()
+    expect(page.locator("#desk-network")).to_have_attribute("data-state", "offline")
+    expect(page.locator("#desk-queue")).to_have_text("待发送的扫码记录：1")
+    expect(page.locator("#desk-list")).to_contain_text("下载 53 人的名单")
+    page.fill("#desk-code", checkin_url(third))
+    page.press("#desk-code", "Enter")
+    expect(page.locator(".flock-desk-banner")).to_have_text("已签到")
+    expect(page.locator(".flock-desk-person")).to_contain_text(third.name_zh)
+    expect(page.locator("#desk-queue")).to_have_text("待发送的扫码记录：2")
+    screenshot("05-reloaded-offline")
+    kept = page.evaluate(
+        "caches.keys().then(async (names) => (await Promise.all(names.map(async (name) =>"
+        " (await (await caches.open(name)).keys()).map((request) => new URL(request.url).pathname)))).flat())"
+    )
+    assert f"/admin/checkin/{conference.pk}/" in kept and "/static/attendance/desk.js" in kept
+    assert not [path for path in kept if path.startswith("/checkin/")]  # no answer of the API is kept
     page.context.set_offline(False)
     page.evaluate("window.flockDesk.flush()")
     expect(page.locator("#desk-queue")).to_have_text("")
+    assert CheckIn.objects.get(registration=third).offline
     stored = CheckIn.objects.get(registration=second)
     assert stored.offline and stored.desk == "2号台"
     page.evaluate(
@@ -132,7 +153,7 @@ def test_check_in_staff_search_check_in_rescan_and_scan_offline(page, demo_site,
         data_url,
     )
     assert decoded == checkin_url(first)
-    screenshot("05-counts")
+    screenshot("06-counts")
 
 
 def test_check_in_staff_scan_a_code_with_the_camera(camera_page, demo_site):

@@ -4,7 +4,9 @@
  * scans against the list it downloaded, queues each scan with its own id, and sends the queue
  * when the network returns: the server counts a scan once however often it arrives. The queue
  * survives a reload (localStorage); the list of everyone's codes stays in this tab only
- * (sessionStorage), so it does not outlive the desk's session on a shared computer. */
+ * (sessionStorage), so it does not outlive the desk's session on a shared computer. A service
+ * worker (attendance/desk/worker.js) keeps the page and its files, so a reload while offline
+ * still opens the desk. */
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("desk-config").textContent);
@@ -246,6 +248,20 @@
   refreshCounts();
   if (config.code) {
     api("lookup", { params: { token: config.code } }).then(({ data }) => show(data)).catch(() => scanOffline(config.code, newId(), deskName()));
+  }
+  // The service worker keeps this page and its files, so that a reload while offline still opens
+  // the desk; it is told what the page loaded before it was in control.
+  if ("serviceWorker" in navigator && config.worker) {
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "kept") $("desk-network").dataset.kept = "true";
+    });
+    navigator.serviceWorker.register(config.worker, { scope: config.workerScope })
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => {
+        const files = performance.getEntriesByType("resource").filter((entry) => ["script", "link", "css", "img"].includes(entry.initiatorType));
+        registration.active.postMessage({ type: "keep", urls: [location.pathname, ...files.map((entry) => entry.name)] });
+      })
+      .catch(() => {});
   }
   window.flockDesk = { decodeImageData, submit, flush, queueLength: () => queue.length };
 })();
