@@ -107,6 +107,7 @@ def test_check_in_staff_search_check_in_rescan_and_scan_offline(page, demo_site,
     page.reload()
     expect(page.locator("#desk-network")).to_have_attribute("data-state", "offline")
     expect(page.locator("#desk-queue")).to_have_text("待发送的扫码记录：1")
+    expect(page.locator("#desk-total")).to_contain_text("7 /")  # the last counts it saw
     expect(page.locator("#desk-list")).to_contain_text("下载 53 人的名单")
     page.fill("#desk-code", checkin_url(third))
     page.press("#desk-code", "Enter")

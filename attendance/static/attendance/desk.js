@@ -168,13 +168,21 @@
     $("desk-list").textContent = fill(T.list_ready, { count: list.length, time: clock(at) });
   }
 
+  function showCounts(data) {
+    $("desk-total").textContent = `${data.checked_in} / ${data.registered}`;
+    $("desk-counts").tBodies[0].replaceChildren(...data.types.map((row) => el("tr", {}, el("td", {}, row.type), el("td", {}, String(row.checked_in)), el("td", {}, String(row.registered)))));
+  }
   async function refreshCounts() {
     try {
       const { status, data } = await api("counts");
       if (status !== 200) return;
-      $("desk-total").textContent = `${data.checked_in} / ${data.registered}`;
-      $("desk-counts").tBodies[0].replaceChildren(...data.types.map((row) => el("tr", {}, el("td", {}, row.type), el("td", {}, String(row.checked_in)), el("td", {}, String(row.registered)))));
-    } catch (error) { setOnline(false); }
+      sessionStorage.setItem(key + "-counts", JSON.stringify(data));
+      showCounts(data);
+    } catch (error) {
+      setOnline(false);
+      const stored = JSON.parse(sessionStorage.getItem(key + "-counts") || "null");  // the last counts seen
+      if (stored && !$("desk-total").textContent) showCounts(stored);
+    }
   }
 
   let searchTimer = null;
