@@ -37,6 +37,19 @@ LOAD_LAZY_IMAGES = """async () => {
 }"""
 
 
+def admin_login(page, url, email, password):
+    """Log in to the Wagtail admin as ``email`` and land on its dashboard."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page.goto(url("/admin/login/"))
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Run the browser tests after all others (and after pytest-django's own ordering), so that

@@ -17,31 +17,37 @@ import re
 import pytest
 
 from cms.demo import DEMO_PASSWORD
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, admin_login
 
 pytestmark = pytest.mark.browser
 
 STAFF = "checkin@ncic2027.flock.example"
 
 
+def not_checked_in(conference):
+    """The demo's confirmed attendees with a Chinese name who are not checked in, first come first."""
+    from attendance.enums import RegistrationState
+    from attendance.models import Registration
+
+    return (
+        Registration.objects.filter(conference=conference, state=RegistrationState.CONFIRMED, check_ins__isnull=True)
+        .exclude(name_zh="")
+        .order_by("pk")
+    )
+
+
 def test_check_in_staff_search_check_in_rescan_and_scan_offline(page, demo_site, screenshot):
     import qrcode
     from playwright.sync_api import expect
 
-    from attendance.enums import RegistrationState
-    from attendance.models import CheckIn, Registration, RoomType
+    from attendance.models import CheckIn, RoomType
     from attendance.services.hotels import book_room
     from attendance.services.tokens import checkin_url, token_for
     from cms.models import Conference
 
     url = demo_site
     conference = Conference.objects.get(slug="ncic2027")
-    waiting = (
-        Registration.objects.filter(conference=conference, state=RegistrationState.CONFIRMED, check_ins__isnull=True)
-        .exclude(name_zh="")
-        .order_by("pk")
-    )
-    first, second, third = waiting[0], waiting[1], waiting[2]
+    first, second, third = not_checked_in(conference)[:3]
     # She has a hotel night to pay, which the desk takes with the rest.
     night = book_room(
         registration=first,
@@ -50,11 +56,7 @@ def test_check_in_staff_search_check_in_rescan_and_scan_offline(page, demo_site,
         check_out=conference.start_date + datetime.timedelta(days=1),
     )
 
-    page.goto(url("/admin/login/"))
-    page.fill("input[name=username]", STAFF)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    admin_login(page, url, STAFF, DEMO_PASSWORD)
     page.goto(url("/admin/checkin/"))
     expect(page).to_have_url(re.compile(rf"/admin/checkin/{conference.pk}/$"))
     expect(page.locator("#desk-list")).to_contain_text("已于")  # the list is downloaded
@@ -164,29 +166,19 @@ def test_check_in_staff_scan_a_code_with_the_camera(camera_page, demo_site):
     from PIL import Image
     from playwright.sync_api import expect
 
-    from attendance.enums import RegistrationState
-    from attendance.models import CheckIn, Registration
+    from attendance.models import CheckIn
     from attendance.services.tokens import checkin_url
     from cms.models import Conference
 
     url = demo_site
     conference = Conference.objects.get(slug="ncic2027")
-    attendee = (
-        Registration.objects.filter(conference=conference, state=RegistrationState.CONFIRMED, check_ins__isnull=True)
-        .exclude(name_zh="")
-        .order_by("pk")
-        .first()
-    )
+    attendee = not_checked_in(conference).first()
     code = qrcode.make(checkin_url(attendee), box_size=5, border=4).get_image().convert("L")
     frame = Image.new("L", (640, 480), 255)
     frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
     page = camera_page([frame])
 
-    page.goto(url("/admin/login/"))
-    page.fill("input[name=username]", STAFF)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    admin_login(page, url, STAFF, DEMO_PASSWORD)
     page.goto(url(f"/admin/checkin/{conference.pk}/"))
     expect(page.locator("#desk-list")).to_contain_text("已于")
     page.locator("#desk-camera").click()

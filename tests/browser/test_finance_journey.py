@@ -2,7 +2,6 @@
 find the order paid among the orders, and export the orders to Excel."""
 
 import io
-import re
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +16,7 @@ from commerce.models import Order
 from commerce.services.invoices import request_invoice
 from commerce.services.orders import create_order, payment_settings_for
 from commerce.services.proofs import upload_proof
+from tests.browser.conftest import admin_login
 from tests.commerce.conftest import item
 
 pytestmark = pytest.mark.browser
@@ -65,11 +65,7 @@ def test_finance_officer_accepts_a_transfer_and_exports_the_orders(page, finance
     from playwright.sync_api import expect
 
     url, order = finance_site["url"], finance_site["order"]
-    page.goto(url("/admin/login/"))
-    page.fill("input[name=username]", finance_site["officer"].email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    admin_login(page, url, finance_site["officer"].email, PASSWORD)
 
     page.goto(url("/admin/finance/proofs/"))
     card = page.locator("article.flock-proof")

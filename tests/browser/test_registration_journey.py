@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 
 from cms.demo import DEMO_PASSWORD
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, admin_login
 
 pytestmark = pytest.mark.browser
 
@@ -36,16 +36,6 @@ def image_file(tmp_path, name, colour):
     image.save(buffer, format="PNG")
     path.write_bytes(buffer.getvalue())
     return path
-
-
-def admin_login(page, url, email, password):
-    from playwright.sync_api import expect
-
-    page.goto(url("/admin/login/"))
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
 def test_new_student_signs_up_registers_pays_by_transfer_and_is_confirmed(

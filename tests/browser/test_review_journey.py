@@ -14,6 +14,7 @@ import pytest
 from django.core import mail
 
 from cms.demo import DEMO_PASSWORD
+from tests.browser.conftest import admin_login
 
 pytestmark = pytest.mark.browser
 
@@ -51,11 +52,7 @@ def test_a_reviewer_in_english_and_a_chair_in_chinese_from_invitation_to_release
     author_names = [author.name for author in paper.authors.all()]
 
     # The chair, in Chinese: the review menu opens the conference's progress.
-    page.goto(url("/admin/login/"))
-    page.fill("input[name=username]", CHAIR)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    admin_login(page, url, CHAIR, DEMO_PASSWORD)
     page.goto(url("/admin/reviewing/"))
     expect(page).to_have_url(re.compile(rf"/admin/reviewing/{conference.pk}/$"))
     expect(page.locator("table.flock-review-progress")).to_contain_text("机器学习与视觉组")
