@@ -87,3 +87,4 @@ class Attention(models.TextChoices):
     LATE_PAYMENT = "late_payment", _("Paid after it expired or was cancelled")
     AMOUNT_MISMATCH = "amount_mismatch", _("A provider reported a different amount")
     DOUBLE_PAYMENT = "double_payment", _("Paid more than once")
+    REFUND_DUE = "refund_due", _("Paid, then what it paid for was cancelled: a refund is due")

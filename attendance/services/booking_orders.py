@@ -84,7 +84,8 @@ def handle_order_paid(*, order):
 def handle_registration_ended(*, registration, old_state, new_state, user=None):
     """``registration_state_changed`` out of the live states (cancelled or withdrawn): every
     booked room and tour place of the registration is released and its pending order cancelled.
-    Money already paid is refunded by finance, as for the registration itself."""
+    Money already paid is refunded by finance, as for the registration itself (its orders are
+    flagged for them)."""
     if old_state not in LIVE_STATES or new_state in LIVE_STATES:
         return
     cause = BookingCancelCause.REGISTRATION_CLOSED

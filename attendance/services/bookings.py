@@ -94,9 +94,15 @@ def sell(booking, registration):
 
 def give_up_order(order, *, user=None, reason=""):
     """Cancel a booking's order if it is still pending (``order_cancelled`` then finds the booking
-    already released and changes nothing). A paid order is left to finance, who refund it."""
-    if order is not None and order.state == OrderState.PENDING:
+    already released and changes nothing). A paid order is flagged for finance, who refund it."""
+    from commerce.services.payments import flag_refund_due
+
+    if order is None:
+        return
+    if order.state == OrderState.PENDING:
         cancel_order(order=order, user=user, reason=reason[:200])
+    else:
+        flag_refund_due(order=order, user=user, data={"reason": reason[:200]})
 
 
 def lock_order_of(model, pk):

@@ -355,7 +355,7 @@ def change_booking(*, booking, room_type=None, check_in=None, check_out=None, ro
 def cancel_booking(*, booking, by=None, staff=False):
     """The attendee (until the hotel's cutoff) or staff (``staff``, any time) cancel a booked
     room: its nights are given back and its pending order is cancelled. Money already paid is
-    refunded by finance, not here.
+    refunded by finance, not here: the paid order is flagged "a refund is due" for them.
 
     Raises ``BookingClosed``, ``IllegalTransition``. Side effects: the inventory, the booking's
     state, the order cancelled (if pending), an audit entry.

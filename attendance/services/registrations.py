@@ -150,7 +150,7 @@ def confirm_registration(*, registration, order, user=None):
 def withdraw_registration(*, registration, user=None):
     """The attendee gives up their registration (in any live state); its place is freed and a
     pending order is cancelled. Money already paid is not refunded automatically: finance
-    decides (the withdrawn mail says whom to ask).
+    decides (the withdrawn mail says whom to ask; the paid order is flagged for them).
 
     Side effects: an audit entry, ``registration_state_changed``, the order cancelled (if
     pending), the "withdrawn" mail.
@@ -164,7 +164,8 @@ def withdraw_registration(*, registration, user=None):
 @transaction.atomic
 def cancel_registration(*, registration, user, reason=""):
     """Staff cancel a live registration (optionally saying why); its place is freed and a pending
-    order is cancelled. Money already paid is refunded by finance, not here.
+    order is cancelled. Money already paid is refunded by finance, not here (the paid order is
+    flagged for them).
 
     Side effects: an audit entry, ``registration_state_changed``, the order cancelled (if
     pending), the "cancelled" mail with the reason.
@@ -258,4 +259,9 @@ def _close(registration, new_state, *, user, cause="", reason=""):
         data={"reason": registration.reason} if registration.reason else None,
     )
     drop_pending_order(registration, user=user, reason=new_state, detach=False)
+    if cause not in (CancelCause.REFUNDED, CancelCause.ORDER_LAPSED) and registration.order_id:
+        from commerce.services.payments import flag_refund_due
+
+        # Paid: finance decides on a refund (the conference's terms), so they are told.
+        flag_refund_due(order=registration.order, user=user, data={"registration": registration.code})
     return registration

@@ -290,7 +290,8 @@ def accept_tour_offer(*, booking, by=None, now=None):
 def cancel_tour_booking(*, booking, by=None, staff=False):
     """Leave the waiting list (any time), decline an offer, or cancel a booked place (until the
     tour's cutoff; staff any time): a held seat passes to the next person waiting and a pending
-    order is cancelled. Money already paid is refunded by finance, not here.
+    order is cancelled. Money already paid is refunded by finance, not here: the paid order is
+    flagged "a refund is due" for them.
 
     Raises ``BookingClosed``, ``IllegalTransition``. Side effects: the booking, the order
     cancelled (if pending), an audit entry, possibly an offer to the next person.

@@ -157,6 +157,18 @@ def flag_order(*, order, attention, data=None, user=None):
     log(instance=order, action="flock.order.flag", user=user, data={"attention": attention, **(data or {})})
 
 
+def flag_refund_due(*, order, user=None, data=None):
+    """What a paid ``order`` sold was cancelled (a booking, a registration): finance is asked to
+    refund it (or to decide, for a registration). An order already flagged keeps its first reason;
+    one that is not paid (pending, cancelled, fully refunded) is left alone. The full refund
+    clears the flag. Side effects: the order locked and flagged, an audit entry."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.state not in (OrderState.PAID, OrderState.PARTIALLY_REFUNDED) or order.attention:
+        return order
+    flag_order(order=order, attention=Attention.REFUND_DUE, data=data, user=user)
+    return order
+
+
 def record_event(*, provider, event_id, conference=None, kind="", payload=None, order=None, order_id=None, outcome=""):
     """Store a provider's notification once. Returns ``(event, created)``; ``created`` is false for
     a duplicate. Runs inside the caller's transaction, which also applies the event, so that an

@@ -117,7 +117,9 @@ def _finish(refund, state, *, failure="", user=None):
             user=user,
             action="flock.order.refund",
         )
-        order.save(update_fields=["state"])
+        if full:  # nothing is left for finance to give back
+            order.attention = ""
+        order.save(update_fields=["state", "attention"])
     order_refunded.send(sender=Order, order=order, refund=refund)
     notify_refund_done(refund=refund)
     return refund
