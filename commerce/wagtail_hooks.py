@@ -11,6 +11,8 @@ LOG_ACTIONS = {
     "flock.order.expire": (_("Expire order"), _("Order expired")),
     "flock.order.refund": (_("Refund order"), _("Order refunded")),
     "flock.order.flag": (_("Flag order"), _("Order flagged for finance")),
+    "flock.order.refund_due": (_("Note a refund due"), _("What the order paid for was cancelled: a refund is due")),
+    "flock.order.settled": (_("Clear the order's flag"), _("Finance dealt with what the order was flagged for")),
     "flock.payment.start": (_("Start payment"), _("Payment started")),
     "flock.payment.state": (_("Change payment state"), _("Payment state changed")),
     "flock.proof.upload": (_("Upload proof of transfer"), _("Proof of transfer uploaded")),

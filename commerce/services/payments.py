@@ -163,9 +163,27 @@ def flag_refund_due(*, order, user=None, data=None):
     one that is not paid (pending, cancelled, fully refunded) is left alone. The full refund
     clears the flag. Side effects: the order locked and flagged, an audit entry."""
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.state not in (OrderState.PAID, OrderState.PARTIALLY_REFUNDED) or order.attention:
+    if order.state not in (OrderState.PAID, OrderState.PARTIALLY_REFUNDED):
+        return order
+    if order.attention:  # its first reason stays; the history still says that a refund is due
+        log(instance=order, action="flock.order.refund_due", user=user, data={"kept": order.attention, **(data or {})})
         return order
     flag_order(order=order, attention=Attention.REFUND_DUE, data=data, user=user)
+    return order
+
+
+@transaction.atomic
+def settle_attention(*, order, user, note=""):
+    """Finance has dealt with what the order was flagged for (refunded part or none of it under
+    the conference's terms, answered the payer): the flag is cleared. Side effects: an audit entry
+    with the reason it had and finance's note. Raises ``IllegalTransition`` when it has no flag."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if not order.attention:
+        raise IllegalTransition(_("This order does not need attention."))
+    was = order.attention
+    order.attention = ""
+    order.save(update_fields=["attention"])
+    log(instance=order, action="flock.order.settled", user=user, data={"attention": was, "note": note[:500]})
     return order
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from commerce.enums import ORDER_PAID_STATES, OrderState, PaymentState, RefundState
+from commerce.enums import ORDER_PAID_STATES, Attention, OrderState, PaymentState, RefundState
 from commerce.exceptions import RefundError
 from commerce.models import Order, Payment, Refund
 from commerce.providers.base import get_provider
@@ -117,7 +117,7 @@ def _finish(refund, state, *, failure="", user=None):
             user=user,
             action="flock.order.refund",
         )
-        if full:  # nothing is left for finance to give back
+        if full and order.attention == Attention.REFUND_DUE:  # the refund that was due is made
             order.attention = ""
         order.save(update_fields=["state", "attention"])
     order_refunded.send(sender=Order, order=order, refund=refund)

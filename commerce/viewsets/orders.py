@@ -40,6 +40,7 @@ from commerce.models import (
 )
 from commerce.sellables import kind_label
 from commerce.services.orders import cancel_order, reactivate_order
+from commerce.services.payments import settle_attention
 from commerce.services.refunds import refund_payment, refundable_amount
 from commerce.templatetags.money import money
 from commerce.viewsets.common import (
@@ -157,12 +158,13 @@ class OrderInspectView(ScopedInspectView):
             and order.state == OrderState.EXPIRED
             and any(payment.state == PaymentState.CONFIRMED for payment in self.payments),
             can_refund=self.can_change and bool(self.payments_to_refund),
+            can_settle=self.can_change and bool(order.attention),
             **kwargs,
         )
 
 
 class OrderActionView(View):
-    """POST: cancel or re-activate one order (finance only)."""
+    """POST: cancel or re-activate one order, or clear its flag (finance only)."""
 
     action = None
 
@@ -172,6 +174,9 @@ class OrderActionView(View):
             if self.action == "cancel":
                 cancel_order(order=order, user=request.user, reason=request.POST.get("reason", "").strip())
                 messages.success(request, _("Order %(code)s is cancelled.") % {"code": order.code})
+            elif self.action == "settle":
+                settle_attention(order=order, user=request.user, note=request.POST.get("note", "").strip())
+                messages.success(request, _("Order %(code)s no longer needs attention.") % {"code": order.code})
             else:
                 reactivate_order(order=order, user=request.user)
                 messages.success(request, _("Order %(code)s is paid again.") % {"code": order.code})
@@ -276,6 +281,7 @@ class OrderViewSet(ReadOnlyViewSet):
             *super().get_urlpatterns(),
             path("inspect/<int:pk>/cancel/", OrderActionView.as_view(action="cancel"), name="cancel"),
             path("inspect/<int:pk>/reactivate/", OrderActionView.as_view(action="reactivate"), name="reactivate"),
+            path("inspect/<int:pk>/settle/", OrderActionView.as_view(action="settle"), name="settle"),
             path("inspect/<int:pk>/refund/", RefundView.as_view(), name="refund"),
         ]
 

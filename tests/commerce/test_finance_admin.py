@@ -407,6 +407,7 @@ def test_other_conference_order_is_404_everywhere(client, finance, other_order, 
     for url in [
         reverse("finance_orders:cancel", args=[other_order.pk]),
         reverse("finance_orders:reactivate", args=[other_order.pk]),
+        reverse("finance_orders:settle", args=[other_order.pk]),
         reverse("finance_orders:refund", args=[other_order.pk]),
         reverse("finance_proofs:accept", args=[proof.pk]),
         reverse("finance_proofs:reject", args=[proof.pk]),
@@ -440,14 +441,39 @@ def test_cancelling_a_paid_order_is_refused_with_a_message(client, finance, orde
     assert messages_of(response) == ["An order that is Paid cannot become Cancelled."]
 
 
+def test_finance_clears_a_flag_they_dealt_with_and_the_note_stays_in_the_history(client, finance, order):
+    from commerce.services.payments import flag_refund_due
+
+    pay(order)
+    flag_refund_due(order=order, data={"booking": 7})
+    client.force_login(finance)
+    page = client.get(reverse("finance_orders:inspect", args=[order.pk])).content.decode()
+    assert "Paid, then what it paid for was cancelled: a refund is due" in page and "Mark as dealt with" in page
+
+    response = client.post(
+        reverse("finance_orders:settle", args=[order.pk]), {"note": "不退款（会议条款第 4 条）"}, follow=True
+    )
+
+    order.refresh_from_db()
+    assert order.attention == "" and order.state == OrderState.PAID
+    assert messages_of(response) == [f"Order {order.code} no longer needs attention."]
+    entry = ModelLogEntry.objects.get(object_id=str(order.pk), action="flock.order.settled")
+    assert (entry.user, entry.data) == (finance, {"attention": "refund_due", "note": "不退款（会议条款第 4 条）"})
+    again = client.post(reverse("finance_orders:settle", args=[order.pk]), follow=True)
+    assert messages_of(again) == ["This order does not need attention."]
+    assert "Mark as dealt with" not in again.content.decode()
+
+
 def test_organizer_may_look_but_not_act(client, organizer, order):
     client.force_login(organizer)
 
     html = client.get(reverse("finance_orders:inspect", args=[order.pk])).content.decode()
     response = client.post(reverse("finance_orders:cancel", args=[order.pk]))
+    settle = client.post(reverse("finance_orders:settle", args=[order.pk]))
 
     assert order.code in html and "Cancel this order" not in html
     assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+    assert settle.status_code == 302 and settle["Location"] == reverse("wagtailadmin_home")
     order.refresh_from_db()
     assert order.state == OrderState.PENDING
 

@@ -86,7 +86,9 @@ def test_a_withdrawn_paid_registration_flags_its_own_order_and_its_rooms(
     assert flags(paid_room.order)[0] == Attention.REFUND_DUE
 
 
-def test_an_order_flagged_for_another_reason_keeps_it(conference, make_registration, user_factory):
+def test_an_order_flagged_for_another_reason_keeps_it_through_a_full_refund(
+    conference, make_registration, user_factory
+):
     registration = make_registration()
     fee = create_order(conference=conference, purchaser=registration.user, items=[item("1200.00")])
     pay_on_site(order=fee, by=user_factory())
@@ -98,3 +100,7 @@ def test_an_order_flagged_for_another_reason_keeps_it(conference, make_registrat
     cancel_registration(registration=registration, user=user_factory(), reason="duplicate")
 
     assert flags(fee) == (Attention.DOUBLE_PAYMENT, [Attention.DOUBLE_PAYMENT])
+    noted = ModelLogEntry.objects.get(object_id=str(fee.pk), action="flock.order.refund_due")
+    assert noted.data == {"kept": "double_payment", "registration": registration.code}
+    refund_payment(payment=fee.payments.get(), amount="1200.00", user=user_factory(), request_key=uuid.uuid4())
+    assert flags(fee)[0] == Attention.DOUBLE_PAYMENT and fee.state == OrderState.REFUNDED
