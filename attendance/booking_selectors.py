@@ -3,7 +3,7 @@ occupancy, rooming lists and participant lists. Each is a fixed number of querie
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from attendance.booking_enums import OPEN_TOUR_STATES, SEAT_STATES, HotelBookingState, TourBookingState
 from attendance.models import Hotel, HotelBooking, RoomNight, RoomType, Tour, TourBooking
@@ -137,27 +137,47 @@ def my_conference_bookings(registration):
     return context
 
 
+def owed_key(what, order):
+    """How the check-in desk names an amount owed (``what``: "registration" or the order's code),
+    so that the payment it records is the one it showed."""
+    return f"{what}:{order.total} {order.currency}"
+
+
+def _payable_at_desk():
+    """Orders the desk may take money for: pending, with no proof of transfer waiting for
+    finance (that money may be on its way already)."""
+    from commerce.enums import OrderState, ProofState
+    from commerce.models import TransferProof
+
+    waiting = TransferProof.objects.filter(payment__order=OuterRef("pk"), state=ProofState.PENDING)
+    return Q(state=OrderState.PENDING) & ~Exists(waiting)
+
+
 def booked_summaries(registration_ids, time_zone):
-    """``{registration id: {"hotel": text, "tours": [text], "due": [text]}}`` of booked rooms and
-    tour places in the active language, ``due`` naming those whose order awaits payment with its
-    total (two queries): the check-in desk's card, the confirmation letter."""
+    """``{registration id: {"hotel": text, "tours": [text], "due": [text], "owed": [key]}}`` of
+    booked rooms and tour places in the active language; ``due`` names those whose order the desk
+    may take payment for, with its total, and ``owed`` their keys (``owed_key``). Two queries:
+    the check-in desk's card, the confirmation letter."""
     from zoneinfo import ZoneInfo
 
-    from commerce.enums import OrderState
+    from commerce.models import Order
 
     found = {}
+    payable = Order.objects.filter(_payable_at_desk(), pk=OuterRef("order_id"))
 
     def entry_of(booking):
-        return found.setdefault(booking.registration_id, {"hotel": "", "tours": [], "due": []})
+        return found.setdefault(booking.registration_id, {"hotel": "", "tours": [], "due": [], "owed": []})
 
     def owed(entry, booking, label):
-        order = booking.order
-        if order is not None and order.state == OrderState.PENDING:
+        if booking.payable:
+            order = booking.order
             entry["due"].append(f"{label} · {order.total} {order.currency}")
+            entry["owed"].append(owed_key(order.code, order))
 
     rooms = (
         HotelBooking.objects.filter(registration_id__in=registration_ids, state=HotelBookingState.BOOKED)
         .select_related("room_type__hotel", "order")
+        .annotate(payable=Exists(payable))
         .order_by("check_in")
     )
     for booking in rooms:
@@ -169,6 +189,7 @@ def booked_summaries(registration_ids, time_zone):
     places = (
         TourBooking.objects.filter(registration_id__in=registration_ids, state=TourBookingState.BOOKED)
         .select_related("tour", "order")
+        .annotate(payable=Exists(payable))
         .order_by("tour__starts_at")
     )
     for booking in places:
@@ -180,15 +201,19 @@ def booked_summaries(registration_ids, time_zone):
 
 
 def pending_booking_orders(registration):
-    """The orders awaiting payment of ``registration``'s booked rooms and tour places, locked, in
-    booking order (the check-in desk takes their payment with the registration's)."""
+    """The orders of ``registration``'s booked rooms and tour places that the desk may take
+    payment for (``_payable_at_desk``), locked, in pk order (the check-in desk takes their
+    payment with the registration's)."""
     from commerce.enums import OrderState
     from commerce.models import Order
 
     rooms = HotelBooking.objects.filter(registration=registration, state=HotelBookingState.BOOKED)
     places = TourBooking.objects.filter(registration=registration, state=TourBookingState.BOOKED)
     booked = Q(pk__in=rooms.values("order")) | Q(pk__in=places.values("order"))
-    return list(Order.objects.select_for_update().filter(booked, state=OrderState.PENDING).order_by("pk"))
+    locked = list(Order.objects.select_for_update().filter(booked, state=OrderState.PENDING).order_by("pk"))
+    payable = Order.objects.filter(_payable_at_desk(), pk__in=[order.pk for order in locked])
+    payable = set(payable.values_list("pk", flat=True))
+    return [order for order in locked if order.pk in payable]
 
 
 def letter_bookings(registration, language):

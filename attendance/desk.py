@@ -21,13 +21,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from attendance.booking_selectors import booked_summaries
 from attendance.enums import LIVE_STATES, RegistrationState
-from attendance.exceptions import IllegalTransition
+from attendance.exceptions import IllegalTransition, OwedChanged
 from attendance.models import CheckIn, Registration
 from attendance.services.checkin import (
     Status,
     counts_by_type,
     desk_queryset,
     may_check_in,
+    owed_fee_key,
     pay_at_desk,
     scan,
     undo_check_in,
@@ -116,6 +117,7 @@ def person(registration, *, token=False):
         "valid": registration.state == RegistrationState.CONFIRMED,
         "payment": payment_of(registration),
         "amount": f"{registration.price} {registration.currency}",
+        "owed_fee": owed_fee_key(registration),
         "check_in": check_in,
     }
     if token:
@@ -127,7 +129,7 @@ def people_with_bookings(registrations, time_zone):
     rows = [person(registration, token=True) for registration in registrations]
     extras = booked_summaries([row["id"] for row in rows], time_zone)
     for row in rows:
-        row.update(extras.get(row["id"], {"hotel": "", "tours": [], "due": []}))
+        row.update(extras.get(row["id"], {"hotel": "", "tours": [], "due": [], "owed": []}))
     return rows
 
 
@@ -216,8 +218,21 @@ def pay_view(request, conference):
     )
     if registration is None:
         raise BadRequest(_("This registration does not exist."))
+    expected = data.get("owed")
+    if expected is not None and not (
+        isinstance(expected, list) and len(expected) <= 50 and all(isinstance(key, str) for key in expected)
+    ):
+        raise BadRequest(_("The request is not valid JSON."))
     try:
-        paid = pay_at_desk(registration=registration, by=request.user, reference=_text(data, "reference", 100))
+        paid = pay_at_desk(
+            registration=registration,
+            by=request.user,
+            reference=_text(data, "reference", 100),
+            expected=[key[:100] for key in expected] if expected is not None else None,
+        )
+    except OwedChanged as error:
+        [fresh] = people_with_bookings([desk_queryset(conference, request.user).get(pk=pk)], conference.time_zone)
+        return JsonResponse({"status": "owed_changed", "error": str(error.message), "person": fresh}, status=409)
     except (IllegalTransition, FlockError) as error:
         raise BadRequest(str(getattr(error, "message", error))) from None
     [paid] = people_with_bookings([desk_queryset(conference, request.user).get(pk=paid.pk)], conference.time_zone)

@@ -12,6 +12,7 @@ __all__ = [
     "AlreadyRegistered",
     "EditNotAllowed",
     "IllegalTransition",
+    "OwedChanged",
     "PriceNotAvailable",
     "RegistrationClosed",
     "RegistrationError",
@@ -57,3 +58,10 @@ class EditNotAllowed(RegistrationError):
 
 class RegistrationLocked(RegistrationError):
     default_message = _("A payment for this registration is being checked; please ask the finance staff first.")
+
+
+class OwedChanged(IllegalTransition):
+    """What the attendee owes is not what the check-in desk showed (a room booked, a price
+    changed since): nothing is paid; the desk shows the new amounts and asks again."""
+
+    default_message = _("What this attendee owes has changed: check the amounts and record the payment again.")

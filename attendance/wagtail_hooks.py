@@ -75,3 +75,12 @@ def register_booking_viewsets():
 def register_log_actions(actions):
     for action, (label, message) in {**LOG_ACTIONS, **BOOKING_LOG_ACTIONS}.items():
         actions.register_action(action, label, message)
+
+
+@hooks.register("insert_global_admin_js")
+def forget_desk_copies():
+    """The admin's log-in page deletes the copies kept by the desk's service worker."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<script src="{}" defer></script>', static("attendance/desk-forget.js"))

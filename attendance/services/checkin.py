@@ -15,6 +15,7 @@ check-in; the rare race lost to another desk costs one more to name the winner.
 import datetime
 import uuid
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from attendance.enums import RegistrationState
-from attendance.exceptions import IllegalTransition
+from attendance.exceptions import IllegalTransition, OwedChanged
 from attendance.models import CheckIn, Registration
 from attendance.services.orders import renew_order
 from attendance.services.tokens import registration_from_token
@@ -187,31 +188,55 @@ def undo_check_in(*, check_in, by):
     return check_in
 
 
-@transaction.atomic
-def pay_at_desk(*, registration, by, reference=""):
-    """The attendee pays at the desk whatever they owe: the registration if it awaits payment (its
-    order renewed if it lapsed) and every booked room and tour place whose order awaits payment.
-    Each order is paid on site (``commerce.services.payments.pay_on_site``); ``order_paid``
-    confirms the registration. All or nothing. Returns the registration as it is now.
+def owed_fee_key(registration):
+    """The desk's key (``owed_key``) of the registration's own fee, when it awaits payment: its
+    pending order's total, or its price (a lapsed order is renewed at that price)."""
+    from attendance.booking_selectors import owed_key
 
-    Raises ``IllegalTransition`` when nothing is owed (or the registration is not live)."""
-    from attendance.booking_selectors import pending_booking_orders
+    if registration.state != RegistrationState.AWAITING_PAYMENT:
+        return None
+    order = registration.order
+    if order is None or order.state != OrderState.PENDING:
+        order = SimpleNamespace(total=registration.price, currency=registration.currency)
+    return owed_key("registration", order)
+
+
+@transaction.atomic
+def pay_at_desk(*, registration, by, reference="", expected=None):
+    """The attendee pays at the desk whatever they owe: the registration if it awaits payment (its
+    order renewed if it lapsed) and every booked room and tour place whose order awaits payment
+    (not one whose proof of transfer finance is checking). Each order is paid on site
+    (``commerce.services.payments.pay_on_site``); ``order_paid`` confirms the registration. All
+    or nothing. ``expected``: the keys (``owed_key``) of what the desk showed; when what is owed
+    now differs, nothing is paid (``OwedChanged``). Returns the registration as it is now.
+
+    Raises ``IllegalTransition`` when nothing is owed, the registration is not live, or a proof
+    of transfer of its fee waits for finance; ``OwedChanged``.
+    """
+    from attendance.booking_selectors import owed_key, pending_booking_orders
+    from attendance.services.orders import has_proof_waiting
+    from attendance.services.registrations import lock
     from commerce.services.payments import pay_on_site
 
     nothing = _("Nothing is left to pay for this registration.")
-    registration = Registration.objects.get(pk=registration.pk)  # renew_order locks it
+    registration = lock(registration)  # before its bookings' orders, as a withdrawal takes them
     if registration.state not in (RegistrationState.AWAITING_PAYMENT, RegistrationState.CONFIRMED):
         raise IllegalTransition(nothing)
-    orders = []
+    owed = []
     if registration.state == RegistrationState.AWAITING_PAYMENT:
+        order = registration.order
+        if order is not None and order.state == OrderState.PENDING and has_proof_waiting(order):
+            raise IllegalTransition(
+                _("Finance is checking a proof of transfer for this registration: ask them before taking money.")
+            )
         order = renew_order(registration=registration, user=by)
-        if order.state != OrderState.PENDING:
-            raise IllegalTransition(nothing)
-        orders.append(order)
-    orders += pending_booking_orders(registration)
-    if not orders:
+        owed.append(("registration", order))
+    owed += [(order.code, order) for order in pending_booking_orders(registration)]
+    if not owed:
         raise IllegalTransition(nothing)
-    for order in orders:
+    if expected is not None and sorted(expected) != sorted(owed_key(what, order) for what, order in owed):
+        raise OwedChanged()
+    for _what, order in owed:
         pay_on_site(order=order, by=by, reference=reference)
     return Registration.objects.select_related("order", "registration_type").get(pk=registration.pk)
 

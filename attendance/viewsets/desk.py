@@ -116,6 +116,7 @@ def desk_texts():
         "tours": _("Tours"),
         "due": _("Still to pay"),
         "error": _("Something went wrong; please try again."),
+        "reload": _("Your session has changed: reload this page while online."),
     }
 
 

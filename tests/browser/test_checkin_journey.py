@@ -158,6 +158,28 @@ def test_check_in_staff_search_check_in_rescan_and_scan_offline(page, demo_site,
     assert decoded == checkin_url(first)
     screenshot("06-counts")
 
+    # Logging out deletes the desk's copies (its menu names the person), not the desk's queue.
+    def desk_copies():
+        return [name for name in page.evaluate("caches.keys()") if name.startswith("flock-desk-")]
+
+    assert desk_copies()
+    page.evaluate(
+        """() => {
+            const form = document.createElement("form");
+            form.method = "post";
+            form.action = "/admin/logout/";
+            form.append(document.querySelector("#flock-desk [name=csrfmiddlewaretoken]").cloneNode());
+            document.body.append(form);
+            form.submit();
+        }"""
+    )
+    expect(page).to_have_url(re.compile(r"/admin/login/"))
+    for _attempt in range(50):
+        if not desk_copies():
+            break
+        page.wait_for_timeout(100)
+    assert desk_copies() == []
+
 
 def test_check_in_staff_scan_a_code_with_the_camera(camera_page, demo_site):
     """The camera films a letter's QR code: the desk reads it (jsQR, as Debian's Chromium has no

@@ -38,6 +38,11 @@
     });
     if (response.status >= 500) throw new Error("server " + response.status);
     setOnline(true);
+    if (!(response.headers.get("Content-Type") || "").includes("application/json")) {
+      // Not the API's answer: a log-in page, or a refusal of this page's old security token
+      // (the page came from this device's copy after the person logged in again).
+      return { status: response.status || 400, data: { error: T.reload } };
+    }
     return { status: response.status, data: await response.json() };
   }
 
@@ -120,7 +125,7 @@
     const batch = queue.slice(0, 200);
     try {
       const { status, data } = await api("sync", { method: "POST", body: { desk: deskName(), scans: batch } });
-      if (status !== 200) return;
+      if (status !== 200) { $("desk-queue").textContent = fill(T.queue, { count: queue.length }) + " · " + (data.error || T.error); return; }
       const sent = new Set(data.results.map((result) => result.scan_id));
       queue = queue.filter((item) => !sent.has(item.scan_id));
       saveQueue();
@@ -143,7 +148,10 @@
 
   async function pay(person) {
     try {
-      const { status, data } = await api("pay", { method: "POST", body: { registration: person.id } });
+      // What the card showed: the server takes the money only if that is still what is owed.
+      const owed = [person.owed_fee, ...(person.owed || [])].filter(Boolean);
+      const { status, data } = await api("pay", { method: "POST", body: { registration: person.id, owed } });
+      if (status === 409 && data.person) return show({ status: "owed_changed", error: data.error, person: data.person });
       if (status !== 200) return show({ status: "error", error: data.error, person });
       show({ status: "paid_now", person: data.person });
     } catch (error) { show({ status: "error" }); }
