@@ -38,8 +38,8 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --ignore=".venv/*" --ignore="bench/*" --ignore="tests/*" --no-location --no-obsolete
-	$(PY) manage.py compilemessages -l zh_Hans
+	$(PY) manage.py makemessages -l zh_Hans --ignore=".venv/*" --ignore="bench/*" --ignore="tests/*" --ignore="node_modules/*" --no-location --no-obsolete
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules
 
 bench: install system-packages
 	$(PY) bench/pages.py

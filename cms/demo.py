@@ -5,8 +5,12 @@ seeder (in its ``ready()``) that receives the ``DemoContext``. Every step checks
 first, so running the command twice changes nothing.
 """
 
+import contextlib
 import datetime
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from cms.enums import ConferenceStatus, Language, Role
 from cms.models import Conference, User
@@ -15,12 +19,37 @@ from cms.services.conferences import create_conference, grant_role, set_conferen
 SEEDERS = []
 DEMO_PASSWORD = "flock-demo-2027"
 
+# The demo tells of NCIC 2027 as it stands on this evening: its calls for papers and its
+# registration open, its hotels taking bookings. Its dates are fixed (its pages' text names them),
+# and its first deadline is the abstracts' on 10 January 2027. Seeded after that, the demo is made
+# as of this moment (the services that check deadlines read this clock while it is seeded); the
+# site then shows its records as they stand on the real day.
+SCENARIO_NOW = datetime.datetime(2026, 11, 26, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+SCENARIO_HOLDS_UNTIL = datetime.datetime(2027, 1, 9, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@contextlib.contextmanager
+def scenario_clock():
+    """``django.utils.timezone.now`` runs from ``SCENARIO_NOW`` inside the block when the real
+    clock is past ``SCENARIO_HOLDS_UNTIL``; yields whether it does."""
+    real_now = timezone.now
+    if real_now() <= SCENARIO_HOLDS_UNTIL:
+        yield False
+        return
+    offset = SCENARIO_NOW - real_now()
+    timezone.now = lambda: real_now() + offset
+    try:
+        yield True
+    finally:
+        timezone.now = real_now
+
 
 @dataclass
 class DemoContext:
     conferences: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
     logins: list = field(default_factory=list)
+    as_of_scenario: bool = False  # seeded on the scenario's clock (``scenario_clock``)
 
 
 def register_seeder(function, *, order):
@@ -30,9 +59,10 @@ def register_seeder(function, *, order):
 
 def seed_demo():
     context = DemoContext()
-    seed_core(context)
-    for _order, seeder in SEEDERS:
-        seeder(context)
+    with scenario_clock() as context.as_of_scenario:
+        seed_core(context)
+        for _order, seeder in SEEDERS:
+            seeder(context)
     return context
 
 
