@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from pytest_django.fixtures import validate_django_db
 
 from cms.enums import ConferenceStatus
@@ -312,6 +312,26 @@ def conference(make_conference, _prebuilt_level):
     if _prebuilt_level == PrebuiltSites.CONFERENCE:
         return Conference.objects.get(slug=CONFERENCE["slug"])
     return make_conference(**CONFERENCE)
+
+
+@pytest.fixture
+def demo_clock():
+    """Every clock of the process (``time.time``, ``datetime.now``, so ``timezone.now`` and the
+    models' default times too) as if the run had started at the moment the demo tells of
+    (``cms.demo.SCENARIO_NOW``; the clocks keep running), for the tests that seed the demo and
+    check its open calls, registration and hotels: they pass on any day, not only before the
+    demo's deadlines. One offset for the whole run, so that time never goes back from one test to
+    the next (the browser tests restore a demo seeded by an earlier test)."""
+    import time_machine
+
+    from cms.demo import SCENARIO_NOW
+
+    offset = _DEMO_OFFSET.setdefault("offset", SCENARIO_NOW - timezone.now())
+    with time_machine.travel(timezone.now() + offset, tick=True):
+        yield SCENARIO_NOW
+
+
+_DEMO_OFFSET = {}
 
 
 @pytest.fixture

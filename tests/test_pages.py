@@ -144,9 +144,14 @@ def test_404_under_a_conference_links_back_to_its_home(client, conference):
     assert 'href="/en/ncic2027/"' in html
 
 
-def test_portal_lists_upcoming_and_past_published_conferences(client, make_conference, conference):
+def test_portal_lists_upcoming_and_past_published_conferences(client, make_conference, conference, monkeypatch):
     import datetime
 
+    from django.utils import timezone
+
+    # Seen on a fixed day: NCIC 2027 (10-12 May 2027) is upcoming only until it ends.
+    today = datetime.datetime(2026, 11, 26, 12, 0, tzinfo=conference.tz)
+    monkeypatch.setattr(timezone, "now", lambda: today)
     make_conference(
         slug="ncic2025",
         acronym="NCIC 2025",

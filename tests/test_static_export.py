@@ -82,7 +82,7 @@ def test_exported_pages_use_relative_addresses_and_carry_their_files(exported):
     assert archive.read("zh-hans/ncic2027/society/index.html").decode().count("https://society.example.org/") == 3
 
 
-def test_export_of_demo_conference_covers_the_tree(settings):
+def test_export_of_demo_conference_covers_the_tree(settings, demo_clock):
     seed_demo()
     conference = ConferenceHomePage.objects.get(slug="ncic2027", locale__language_code="zh-hans").conference
     export = SiteExport.objects.create(conference=conference)

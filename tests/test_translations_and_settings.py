@@ -87,7 +87,7 @@ def test_check_deploy_is_clean_under_production_settings():
 
 @pytest.mark.django_db
 @pytest.mark.smoke
-def test_seed_demo_is_idempotent_and_bilingual(capsys, client):
+def test_seed_demo_is_idempotent_and_bilingual(capsys, client, demo_clock):
     call_command("seed_demo")
     first = capsys.readouterr().out
     zh = client.get("/zh-hans/ncic2027/call-for-papers/important-dates/").content.decode()

@@ -86,9 +86,16 @@ def test_oversized_upload_is_refused(client, superuser, settings):
 
 
 def add_slides(zh_home, count):
+    """``count`` slides numbered in their order, as the admin's inline panel saves them (each with
+    its ``sort_order``), added last first so that no order can come from the order of the rows: the
+    database returns rows of equal ``sort_order`` in any order."""
     image = make_image("slide", 1600, 640)
-    for number in range(count):
-        zh_home.slides.add(HomeSlide(image=image, caption=f"幻灯片{number}", link_url=f"https://example.org/{number}"))
+    for number in reversed(range(count)):
+        zh_home.slides.add(
+            HomeSlide(
+                image=image, caption=f"幻灯片{number}", link_url=f"https://example.org/{number}", sort_order=number
+            )
+        )
     zh_home.save_revision().publish()
 
 
@@ -143,7 +150,7 @@ def test_home_query_count_does_not_grow_with_slides(client, conference, count):
     assert len(queries) == 6
 
 
-def test_demo_home_shows_banner_slideshow_partners_and_icon_grid(client):
+def test_demo_home_shows_banner_slideshow_partners_and_icon_grid(client, demo_clock):
     from cms.demo import seed_demo
 
     seed_demo()  # once for both languages: seeding is the slow part

@@ -103,7 +103,7 @@ def check_desk(demo, context):
     assert {c.registration.state for c in check_ins} == {RegistrationState.CONFIRMED}
 
 
-def test_demo_registration_is_complete_fast_and_added_once():
+def test_demo_registration_is_complete_fast_and_added_once(demo_clock):
     """The demo's registration set-up, registrations and orders; its part of ``seed_demo``
     measured alone (on SQLite in the tests); a second ``seed_demo`` adds nothing."""
     from attendance.demo import seed_attendance

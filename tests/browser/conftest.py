@@ -217,8 +217,9 @@ def _demo_snapshot():
 
 
 @pytest.fixture
-def demo_site(transactional_db, django_db_serialized_rollback, live_server, _demo_snapshot):
-    """The seeded demo behind a live server; returns a function that makes absolute URLs.
+def demo_site(transactional_db, django_db_serialized_rollback, live_server, _demo_snapshot, demo_clock):
+    """The seeded demo behind a live server, on the demo's clock (``demo_clock``, which the live
+    server's thread reads too); returns a function that makes absolute URLs.
 
     The serialized rollback restores the rows that migrations create (root page, locales,
     collections), which flushing the database after a transactional test removes. On PostgreSQL

@@ -8,7 +8,7 @@ from commerce.services.orders import payment_settings_for
 
 
 @pytest.mark.django_db
-def test_demo_has_orders_in_every_state_a_proof_to_review_and_an_invoice_request():
+def test_demo_has_orders_in_every_state_a_proof_to_review_and_an_invoice_request(demo_clock):
     context = seed_demo()
     conference = context.conferences["ncic2027"]
     seed_demo()

@@ -16,7 +16,7 @@ from submissions.enums import SubmissionState
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_review_is_under_way_in_both_languages():
+def test_the_demo_review_is_under_way_in_both_languages(demo_clock):
     context = seed_demo()
     demo = context.conferences["ncic2027"]
     logins = dict(context.logins)

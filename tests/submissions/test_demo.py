@@ -12,7 +12,7 @@ from submissions.services.windows import is_phase_open, submission_settings_for
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_submissions_in_every_state_with_real_pdfs():
+def test_demo_submissions_in_every_state_with_real_pdfs(demo_clock):
     demo = seed_demo().conferences["ncic2027"]
 
     settings_row = submission_settings_for(demo)

@@ -225,7 +225,7 @@ def test_a_desk_payment_waits_for_a_withdrawal_without_holding_any_booking_order
     import threading
     import time
 
-    from django.db import DatabaseError, connections, transaction
+    from django.db import DatabaseError, connection, connections, transaction
 
     from attendance.models import Registration
     from attendance.services.registrations import lock, withdraw_registration
@@ -256,7 +256,16 @@ def test_a_desk_payment_waits_for_a_withdrawal_without_holding_any_booking_order
     withdrawal.start()
     assert holding.wait(timeout=10)
     desk.start()
-    time.sleep(0.5)  # the desk is waiting for the registration
+    for _attempt in range(200):  # until the desk's connection waits for a lock
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the desk never waited for the withdrawal")
     try:
         with transaction.atomic():
             orders = Order.objects.select_for_update(nowait=True).filter(pk__in=[room.order_id, place.order_id])

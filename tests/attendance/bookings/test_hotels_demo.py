@@ -14,7 +14,7 @@ from commerce.enums import OrderState
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_hotels_and_tours_are_complete_consistent_and_added_once():
+def test_demo_hotels_and_tours_are_complete_consistent_and_added_once(demo_clock):
     from attendance.booking_demo import seed_bookings
 
     context = DemoContext()
