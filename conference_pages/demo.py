@@ -594,8 +594,18 @@ def seed_visuals(context):
     for language, home in homes.items():
         english = language == "en"
         home.banner = banner
-        home.slides.set([HomeSlide(image=image, caption=en if english else zh) for image, zh, en in slides])
-        home.partners.set([Partner(name=en if english else zh, logo=logo, url=url) for logo, zh, en, url in logos])
+        home.slides.set(
+            [
+                HomeSlide(image=image, caption=en if english else zh, sort_order=number)
+                for number, (image, zh, en) in enumerate(slides)
+            ]
+        )
+        home.partners.set(
+            [
+                Partner(name=en if english else zh, logo=logo, url=url, sort_order=number)
+                for number, (logo, zh, en, url) in enumerate(logos)
+            ]
+        )
         home.save_revision().publish()
 
 

@@ -142,7 +142,7 @@ def portal_listing(*, locale):
     """Published and archived conferences with their home page in ``locale``: (upcoming, past)."""
     from conference_pages.models import ConferenceHomePage
 
-    today = timezone.localdate()
+    now = timezone.now()
     homes = {
         home.conference_id: home
         for home in ConferenceHomePage.objects.live()
@@ -157,7 +157,8 @@ def portal_listing(*, locale):
     upcoming, past = [], []
     for conference in conferences:
         conference.home = homes.get(conference.id)
-        (past if conference.end_date < today else upcoming).append(conference)
+        # Past once its last day is over where it takes place.
+        (past if conference.end_date < timezone.localdate(now, conference.tz) else upcoming).append(conference)
     past.reverse()
     return upcoming, past
 

@@ -172,6 +172,30 @@ def test_portal_lists_upcoming_and_past_published_conferences(client, make_confe
     assert "草稿会议" not in html and "secret2027" not in html
 
 
+@pytest.mark.parametrize(
+    ("seen_at", "shown_in"), [("2027-05-13T00:30+08:00", "upcoming"), ("2027-05-13T18:00-07:00", "past")]
+)
+def test_a_conference_is_past_once_its_last_day_is_over_where_it_takes_place(
+    client, conference, monkeypatch, seen_at, shown_in
+):
+    """NCIC 2027 ends on 12 May 2027; held in Los Angeles, it is still running when Shanghai's
+    calendar has moved on to the 13th, and past once the 13th has come in Los Angeles."""
+    import datetime
+
+    from django.utils import timezone
+
+    conference.time_zone = "America/Los_Angeles"
+    conference.save(update_fields=["time_zone"])
+    moment = datetime.datetime.fromisoformat(seen_at)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    html = client.get("/en/").content.decode()
+
+    upcoming, past = html.split("Upcoming conferences", 1)[1].split("Past conferences", 1)
+    assert 'href="/en/ncic2027/"' in (upcoming if shown_in == "upcoming" else past), seen_at
+    assert 'href="/en/ncic2027/"' not in (past if shown_in == "upcoming" else upcoming), seen_at
+
+
 def test_conference_on_its_own_host_name(client, conference, settings):
     settings.ALLOWED_HOSTS = ["testserver", "ncic2027.example.org"]
     Site.objects.create(hostname="ncic2027.example.org", port=80, root_page=home(conference, "zh-hans"))

@@ -154,6 +154,9 @@ def test_demo_home_shows_banner_slideshow_partners_and_icon_grid(client, demo_cl
     from cms.demo import seed_demo
 
     seed_demo()  # once for both languages: seeding is the slow part
+    for home in ConferenceHomePage.objects.filter(slug="ncic2027"):  # shown in the order they were made
+        assert list(home.slides.values_list("sort_order", flat=True)) == [0, 1, 2]
+        assert list(home.partners.values_list("sort_order", flat=True)) == list(range(home.partners.count()))
 
     for language, venue in (
         ("zh-hans", "上海国际会议中心，2027年4月16日至18日"),
