@@ -20,3 +20,9 @@ class BilingualMixin:
         primary = language_suffix(language)
         secondary = "en" if primary == "zh" else "zh"
         return getattr(self, f"{field}_{primary}") or getattr(self, f"{field}_{secondary}")
+
+
+def bilingual(field):
+    """A read-only property showing ``field`` in the active language (``localized``):
+    ``name = bilingual("name")`` on a ``BilingualMixin`` model."""
+    return property(lambda self: self.localized(field), doc=f"``{field}_zh`` or ``{field}_en``, as the language asks.")

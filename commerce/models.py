@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.i18n import BilingualMixin
+from cms.i18n import BilingualMixin, bilingual
 from cms.models.conferences import currency_validator
 from commerce.enums import (
     Attention,
@@ -91,9 +91,7 @@ class PaymentSettings(BilingualMixin, models.Model):
     def __str__(self):
         return str(self.conference)
 
-    @property
-    def bank_notes(self):
-        return self.localized("bank_notes")
+    bank_notes = bilingual("bank_notes")
 
     def secret(self, name):
         """A secret of this conference, or the platform-wide one from the environment."""
@@ -165,9 +163,7 @@ class OrderLine(BilingualMixin, models.Model):
     def __str__(self):
         return self.description
 
-    @property
-    def description(self):
-        return self.localized("description")
+    description = bilingual("description")
 
 
 class Payment(models.Model):

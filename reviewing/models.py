@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.i18n import BilingualMixin
+from cms.i18n import BilingualMixin, bilingual
 from reviewing.enums import (
     AssignmentMethod,
     Confidence,
@@ -74,9 +74,7 @@ class ReviewerGroup(BilingualMixin, models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return self.localized("name")
+    name = bilingual("name")
 
 
 class GroupedSubmission(models.Model):
@@ -218,13 +216,9 @@ class Criterion(BilingualMixin, models.Model):
     def __str__(self):
         return self.label
 
-    @property
-    def label(self):
-        return self.localized("label")
+    label = bilingual("label")
 
-    @property
-    def help(self):
-        return self.localized("help")
+    help = bilingual("help")
 
 
 class Review(models.Model):

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from cms.enums import Language
-from cms.i18n import BilingualMixin
+from cms.i18n import BilingualMixin, bilingual
 from submissions.enums import (
     EDITABLE_STATES,
     FINAL_STATES,
@@ -123,9 +123,7 @@ class Topic(BilingualMixin, models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return self.localized("name")
+    name = bilingual("name")
 
 
 class SubmissionQuerySet(models.QuerySet):
@@ -179,9 +177,7 @@ class Submission(BilingualMixin, models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
-    @property
-    def title(self):
-        return self.localized("title")
+    title = bilingual("title")
 
     @property
     def is_final(self):

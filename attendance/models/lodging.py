@@ -21,7 +21,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
 from attendance.booking_enums import SHARED_ROOM_KINDS, BookingCancelCause, HotelBookingState, RoomKind
-from cms.i18n import BilingualMixin
+from cms.i18n import BilingualMixin, bilingual
 from cms.models.conferences import currency_validator
 
 MONEY = {"max_digits": 13, "decimal_places": 2}
@@ -108,21 +108,15 @@ class Hotel(BilingualMixin, ClusterableModel):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return self.localized("name")
+    name = bilingual("name")
 
-    @property
-    def address(self):
-        return self.localized("address")
+    address = bilingual("address")
 
     @property
     def star_marks(self):
         return "★" * (self.stars or 0)
 
-    @property
-    def description(self):
-        return self.localized("description")
+    description = bilingual("description")
 
 
 class HotelPhoto(Orderable):
@@ -174,9 +168,7 @@ class RoomType(BilingualMixin, models.Model):
     def __str__(self):
         return f"{self.hotel} · {self.name}"
 
-    @property
-    def name(self):
-        return self.localized("name")
+    name = bilingual("name")
 
     @property
     def is_shared(self):

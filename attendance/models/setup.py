@@ -24,7 +24,7 @@ from attendance.enums import (
     OrderLapsePolicy,
     QuestionKind,
 )
-from cms.i18n import BilingualMixin
+from cms.i18n import BilingualMixin, bilingual
 
 MONEY = {"max_digits": 13, "decimal_places": 2}
 
@@ -120,17 +120,11 @@ class RegistrationType(BilingualMixin, ClusterableModel):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return self.localized("name")
+    name = bilingual("name")
 
-    @property
-    def description(self):
-        return self.localized("description")
+    description = bilingual("description")
 
-    @property
-    def document_label(self):
-        return self.localized("document_label")
+    document_label = bilingual("document_label")
 
     def clean(self):
         if self.document_required and not (self.document_label_zh or self.document_label_en):
@@ -253,13 +247,9 @@ class Question(BilingualMixin, ClusterableModel):
     def __str__(self):
         return self.label
 
-    @property
-    def label(self):
-        return self.localized("label")
+    label = bilingual("label")
 
-    @property
-    def help(self):
-        return self.localized("help")
+    help = bilingual("help")
 
     @property
     def field_name(self):
@@ -315,6 +305,4 @@ class QuestionChoice(BilingualMixin, Orderable):
     def __str__(self):
         return self.label
 
-    @property
-    def label(self):
-        return self.localized("label")
+    label = bilingual("label")

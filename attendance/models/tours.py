@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from attendance.booking_enums import OPEN_TOUR_STATES, BookingCancelCause, TourBookingState
-from cms.i18n import BilingualMixin
+from cms.i18n import BilingualMixin, bilingual
 from cms.models.conferences import currency_validator
 
 MONEY = {"max_digits": 13, "decimal_places": 2}
@@ -72,17 +72,11 @@ class Tour(BilingualMixin, models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self):
-        return self.localized("name")
+    name = bilingual("name")
 
-    @property
-    def description(self):
-        return self.localized("description")
+    description = bilingual("description")
 
-    @property
-    def meeting_point(self):
-        return self.localized("meeting_point")
+    meeting_point = bilingual("meeting_point")
 
     def price_in(self, currency, conference):
         if currency == conference.currency:

@@ -370,40 +370,38 @@ class RoomingListView(HotelScreen, View):
         return _xlsx(content, f"rooming-list-{name}.xlsx")
 
 
-class CancelRoomView(RegistrationScreen, View):
-    """Staff cancel a booked room (any time): its nights are given back; a pending order is
-    cancelled (money already paid is refunded by finance)."""
+class CancelBookingView(RegistrationScreen, View):
+    """Staff cancel a booked room (its nights are given back) or a tour place, or take someone off
+    a waiting list, any time; a pending order is cancelled, a paid one flagged for finance's
+    refund. Subclasses say which booking and where to go back to."""
+
+    queryset = None
+    cancel = None  # the service, as a staticmethod; ``back_to(booking)``: the screen to return to
 
     def post(self, request, pk):
-        booking = get_object_or_404(
-            HotelBooking.objects.select_related("room_type__hotel"),
-            pk=pk,
-            conference__in=organized_conferences(request.user),
-        )
+        booking = get_object_or_404(self.queryset, pk=pk, conference__in=organized_conferences(request.user))
         try:
-            cancel_booking(booking=booking, by=request.user, staff=True)
+            self.cancel(booking=booking, by=request.user, staff=True)
         except FlockError as error:
             messages.error(request, str(error.message))
         else:
             messages.success(request, _("The booking of %(guest)s is cancelled.") % {"guest": booking.registration})
+        return self.back_to(booking)
+
+
+class CancelRoomView(CancelBookingView):
+    queryset = HotelBooking.objects.select_related("room_type__hotel", "registration")
+    cancel = staticmethod(cancel_booking)
+
+    def back_to(self, booking):
         return redirect("booking_screens:occupancy", booking.room_type.hotel_id)
 
 
-class CancelTourPlaceView(RegistrationScreen, View):
-    """Staff cancel a tour place or take someone off the waiting list (any time)."""
+class CancelTourPlaceView(CancelBookingView):
+    queryset = TourBooking.objects.select_related("registration")
+    cancel = staticmethod(cancel_tour_booking)
 
-    def post(self, request, pk):
-        booking = get_object_or_404(
-            TourBooking.objects.select_related("registration"),
-            pk=pk,
-            conference__in=organized_conferences(request.user),
-        )
-        try:
-            cancel_tour_booking(booking=booking, by=request.user, staff=True)
-        except FlockError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("The booking of %(guest)s is cancelled.") % {"guest": booking.registration})
+    def back_to(self, booking):
         return redirect("booking_screens:participants", booking.tour_id)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.enums import ConferenceStatus, Language, Role
 from cms.extension_points import colour_style_choices, theme_choices
-from cms.i18n import BilingualMixin
+from cms.i18n import BilingualMixin, bilingual
 
 currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO currency code, such as CNY."))
 slug_validator = RegexValidator(
@@ -103,17 +103,11 @@ class Conference(BilingualMixin, models.Model):
     def __str__(self):
         return f"{self.acronym} · {self.localized('name')}"
 
-    @property
-    def name(self):
-        return self.localized("name")
+    name = bilingual("name")
 
-    @property
-    def venue(self):
-        return self.localized("venue")
+    venue = bilingual("venue")
 
-    @property
-    def city(self):
-        return self.localized("city")
+    city = bilingual("city")
 
     @cached_property
     def tz(self):
